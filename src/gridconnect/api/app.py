@@ -1,0 +1,58 @@
+"""The composition root of the web service: engine, scheduler and routers meet here."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from gridconnect import __version__
+from gridconnect.api.errors import install_error_handlers
+from gridconnect.api.limits import BodySizeLimit
+from gridconnect.api.routers import calendar, health
+from gridconnect.config.settings import Settings, get_settings
+from gridconnect.store.db import make_engine
+
+
+def create_app(
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    start_scheduler: bool = False,
+) -> FastAPI:
+    """Build the app. Nothing is connected until the lifespan starts."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = engine is None
+        app.state.engine = engine if engine is not None else make_engine(settings.database_url)
+        scheduler = None
+        if start_scheduler:
+            from gridconnect.scheduler.jobs import build_scheduler
+
+            scheduler = build_scheduler(app.state.engine, settings)
+            scheduler.start()
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+            if owned:
+                app.state.engine.dispose()
+
+    app = FastAPI(
+        title="gridconnect",
+        version=__version__,
+        summary="Power-connection applications under the Getting Electricity rules",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    if engine is not None:
+        app.state.engine = engine
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.include_router(health.router)
+    app.include_router(calendar.router)
+    return app

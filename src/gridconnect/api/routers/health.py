@@ -1,0 +1,42 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from gridconnect.api.deps import EngineDep
+from gridconnect.store.db import migrations_current
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", responses={503: {"description": "database unreachable or not migrated"}})
+def readyz(engine: EngineDep) -> JSONResponse:
+    """The database answers and its migrations are current."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        current = migrations_current(engine)
+    except Exception as exc:  # any driver error means "not ready", never a 500
+        return JSONResponse(
+            {"code": "database_unreachable", "message": str(exc).splitlines()[0], "details": None},
+            status_code=503,
+        )
+    if not current:
+        return JSONResponse(
+            {
+                "code": "migrations_pending",
+                "message": "run `gridconnect db upgrade`",
+                "details": None,
+            },
+            status_code=503,
+        )
+    return JSONResponse({"status": "ready"})

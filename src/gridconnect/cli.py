@@ -1,0 +1,52 @@
+"""The `gridconnect` command: serve, scheduler and the administration commands."""
+
+from __future__ import annotations
+
+import typer
+
+from gridconnect.commands.calendar import calendar_app
+from gridconnect.commands.db import db_app
+from gridconnect.commands.policy import policy_app
+from gridconnect.config.settings import SettingsError, get_settings
+
+app = typer.Typer(
+    help="gridconnect: power-connection applications and their deadlines.", no_args_is_help=True
+)
+app.add_typer(db_app, name="db")
+app.add_typer(calendar_app, name="calendar", help="The official working-day calendar.")
+app.add_typer(policy_app, name="policy", help="The policy file: stages, documents, limits.")
+
+
+@app.callback()
+def _check_settings() -> None:
+    """Stop at once, naming the variable, when a setting is wrong."""
+    try:
+        get_settings()
+    except SettingsError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def serve(
+    host: str | None = typer.Option(None, help="Address to bind (default from settings)."),
+    port: int | None = typer.Option(None, help="Port (default from settings)."),
+    no_scheduler: bool = typer.Option(False, "--no-scheduler", help="Do not run the SLA scan."),
+) -> None:
+    """Serve the API and pages, with the SLA scheduler unless --no-scheduler."""
+    import uvicorn
+
+    from gridconnect.api.app import create_app
+
+    settings = get_settings()
+    try:
+        settings.check_for_serving()
+    except SettingsError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    web = create_app(settings, start_scheduler=not no_scheduler)
+    uvicorn.run(web, host=host or settings.host, port=port or settings.port)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,1 @@
+"""Typer sub-commands, one module per area; `gridconnect.cli` assembles them."""

@@ -1,0 +1,70 @@
+"""gridconnect policy: check and show the policy (stages, whitelists, SLA rules)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from gridconnect.config.policy import (
+    Policy,
+    PolicyError,
+    current_policy,
+    load_policy,
+    policy_to_dict,
+    service_standards,
+)
+
+policy_app = typer.Typer(
+    help="Policy: stages, document whitelists, SLA rules.", no_args_is_help=True
+)
+
+
+def _load(file: Path | None) -> Policy:
+    try:
+        return load_policy(file) if file is not None else current_policy()
+    except PolicyError as exc:
+        where = file if file is not None else "the effective policy"
+        typer.echo(f"{len(exc.details)} problem(s) in {where}:", err=True)
+        for problem in exc.details:
+            typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(1) from None
+
+
+@policy_app.command("check")
+def check_command(file: Path = typer.Argument(..., help="Policy TOML file to validate.")) -> None:
+    """Validate a policy file; print "ok" or every problem (exit 1)."""
+    policy = _load(file)
+    typer.echo(f"ok: {len(policy.kinds)} kinds, {len(policy.rules)} rules")
+
+
+@policy_app.command("show")
+def show_command(
+    file: Path | None = typer.Option(
+        None, "--file", help="Policy file (default: the effective one)."
+    ),
+) -> None:
+    """Print the effective policy as JSON."""
+    typer.echo(json.dumps(policy_to_dict(_load(file)), ensure_ascii=False, indent=2))
+
+
+@policy_app.command("standards")
+def standards_command(
+    on: str | None = typer.Option(None, "--on", help="Date (YYYY-MM-DD); default today."),
+    city: str | None = typer.Option(None, "--city", help="Show as this city applies them."),
+    file: Path | None = typer.Option(
+        None, "--file", help="Policy file (default: the effective one)."
+    ),
+) -> None:
+    """Print the public service standards (L52) in force on a date, as JSON."""
+    from gridconnect.clock import today
+
+    try:
+        day = date.fromisoformat(on) if on else today()
+    except ValueError:
+        typer.echo(f"--on must be a date like 2022-03-01, not {on!r}", err=True)
+        raise typer.Exit(2) from None
+    data = service_standards(_load(file), day, city)
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))

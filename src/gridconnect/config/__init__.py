@@ -1,0 +1,1 @@
+"""Settings (environment) and the policy file (stages, whitelists, SLA rules)."""

@@ -1,0 +1,358 @@
+"""The policy model: kinds, stages, whitelists, SLA clock rules, 三零 thresholds.
+
+Pure data (frozen dataclasses) plus the look-ups the workflow needs. Loading and
+validation live in `gridconnect.config.policy`; the public service-standards page in
+`gridconnect.config.standards`. Ledger items (L1..L60) refer to
+shared/policy/getting-electricity-task-ledger.zh.txt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import Any
+
+from gridconnect.errors import GridconnectError, InvalidInput
+
+KIND_CODES: tuple[str, ...] = ("lv_residential", "lv_nonresidential", "hv")
+AREA_CLASSES: tuple[str, ...] = ("city_center", "urban", "town", "rural")
+AREA_CLASS_NAMES: Mapping[str, str] = MappingProxyType(
+    {"city_center": "市中心", "urban": "市区", "town": "城镇", "rural": "农村"}
+)
+CITIES: tuple[str, ...] = (
+    "西安",
+    "宝鸡",
+    "咸阳",
+    "铜川",
+    "渭南",
+    "延安",
+    "榆林",
+    "汉中",
+    "安康",
+    "商洛",
+    "杨凌示范区",
+)
+SUPPLIES: tuple[str, ...] = ("single", "dual")
+
+FULL_PROCESS = "full_process"
+GOV_APPROVAL = "gov_approval"
+STAGE_PREFIX = "stage:"
+
+#: The filters a rule may put on an application (all must hold for the rule to apply).
+CONDITION_KEYS: tuple[str, ...] = (
+    "min_voltage_kv",
+    "max_voltage_kv",
+    "supply",
+    "three_zero",
+    "on_site_reply",
+    "max_capacity",
+)
+
+
+class PolicyError(GridconnectError):
+    """The policy file is wrong; `details` lists every problem found (each names its rule)."""
+
+    status = 422
+    code = "invalid_policy"
+
+    def __init__(self, message: str, details: list[str] | None = None) -> None:
+        super().__init__(message, list(details or []))
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    code: str
+    name: str
+    documents: tuple[DocumentType, ...]
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    code: str
+    name: str
+    stages: tuple[StageSpec, ...]
+
+    def stage(self, code: str) -> StageSpec:
+        for stage in self.stages:
+            if stage.code == code:
+                return stage
+        raise InvalidInput(
+            f"unknown stage {code!r} for kind {self.code!r}",
+            {"kind": self.code, "stage": code, "stages": [s.code for s in self.stages]},
+        )
+
+
+@dataclass(frozen=True)
+class SuspensionReason:
+    code: str
+    name: str
+
+
+#: Customer-caused time that does not count against the utility (fixed list, not configurable).
+SUSPENSION_REASONS: tuple[SuspensionReason, ...] = (
+    SuspensionReason("customer_construction", "客户自身工程施工"),
+    SuspensionReason("customer_requested_wait", "客户要求暂缓"),
+    SuspensionReason("customer_unreachable", "客户无法联系"),
+    SuspensionReason("force_majeure", "不可抗力"),
+)
+
+
+@dataclass(frozen=True)
+class ApplicationFacts:
+    """What rule selection needs to know about an application.
+
+    `capacity` is kW for low voltage and kVA for high voltage (as the ledger states them).
+    """
+
+    kind: str
+    city: str
+    received_on: date
+    capacity: float
+    voltage_kv: float | None
+    supply: str | None
+    three_zero: bool
+    on_site_reply: bool
+
+
+def _in_force(on: date, start: date, until: date | None) -> bool:
+    return start <= on and (until is None or on <= until)
+
+
+@dataclass(frozen=True)
+class SlaRule:
+    """One clock's limit for a scope. `in_force_until` is inclusive; None = open-ended.
+
+    `limit_working_days` None means explicitly "no clock configured"; 0 means due the same
+    day (end of the receipt day). A rule applies to applications *received* while it is in
+    force (limits are not retroactive).
+    """
+
+    id: str
+    clock: str
+    kinds: tuple[str, ...]
+    limit_working_days: int | None
+    in_force_from: date
+    in_force_until: date | None
+    city: str | None
+    target_working_days: int | None
+    source: str
+    conditions: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    @property
+    def stage(self) -> str | None:
+        """The stage code of a `stage:<code>` clock, else None."""
+        return self.clock[len(STAGE_PREFIX) :] if self.clock.startswith(STAGE_PREFIX) else None
+
+    def in_force(self, on: date) -> bool:
+        return _in_force(on, self.in_force_from, self.in_force_until)
+
+    def conditions_hold(self, facts: ApplicationFacts) -> bool:
+        for key, value in self.conditions.items():
+            if key == "min_voltage_kv":
+                if facts.voltage_kv is None or facts.voltage_kv < value:
+                    return False
+            elif key == "max_voltage_kv":
+                if facts.voltage_kv is None or facts.voltage_kv > value:
+                    return False
+            elif key == "supply":
+                if facts.supply != value:
+                    return False
+            elif key == "three_zero":
+                if bool(facts.three_zero) != value:
+                    return False
+            elif key == "on_site_reply":
+                if bool(facts.on_site_reply) != value:
+                    return False
+            elif key == "max_capacity":
+                if facts.capacity > value:
+                    return False
+            else:  # pragma: no cover - rejected when the policy is loaded
+                return False
+        return True
+
+    def applies_to(self, facts: ApplicationFacts) -> bool:
+        return (
+            facts.kind in self.kinds
+            and self.in_force(facts.received_on)
+            and (self.city is None or self.city == facts.city)
+            and self.conditions_hold(facts)
+        )
+
+
+@dataclass(frozen=True)
+class ThreeZeroThreshold:
+    """LV non-residential 三零 eligibility: capacity ≤ max_capacity_kw in these area classes."""
+
+    in_force_from: date
+    in_force_until: date | None
+    area_classes: tuple[str, ...]
+    max_capacity_kw: float
+    source: str
+
+    def in_force(self, on: date) -> bool:
+        return _in_force(on, self.in_force_from, self.in_force_until)
+
+
+@dataclass(frozen=True)
+class FeeSpec:
+    """Published fee text for a kind: for 三零 customers (zero) and for the others."""
+
+    three_zero: str | None
+    other: str | None
+
+
+@dataclass(frozen=True)
+class OnSiteReplySpec:
+    """HV supply plan answered on site (现场答复, L25–26)."""
+
+    max_capacity_kva: float = 1250.0
+    supply: str = "single"
+    voltage_kv: float = 10.0
+    in_force_from: date = date(2022, 1, 1)
+    source: str = "L25–26"
+
+
+@dataclass(frozen=True)
+class Policy:
+    kinds: Mapping[str, KindSpec] = field(hash=False)
+    rules: tuple[SlaRule, ...]
+    three_zero_thresholds: tuple[ThreeZeroThreshold, ...]
+    warn_working_days: int = 1
+    suspension_reasons: tuple[SuspensionReason, ...] = SUSPENSION_REASONS
+    fees: Mapping[str, FeeSpec] = field(default_factory=dict, hash=False)
+    on_site_reply: OnSiteReplySpec = OnSiteReplySpec()
+    #: every document type the policy names (code -> DocumentType)
+    documents: Mapping[str, DocumentType] = field(default_factory=dict, hash=False)
+
+    # -- kinds, stages, documents -------------------------------------------------
+    def kind(self, kind: str) -> KindSpec:
+        try:
+            return self.kinds[kind]
+        except KeyError:
+            raise InvalidInput(
+                f"unknown application kind {kind!r}", {"kind": kind, "kinds": list(self.kinds)}
+            ) from None
+
+    def stage_codes(self, kind: str) -> tuple[str, ...]:
+        return tuple(stage.code for stage in self.kind(kind).stages)
+
+    def whitelist(self, kind: str, stage: str) -> tuple[DocumentType, ...]:
+        """The whole list of documents that may be asked for at this stage (L33–35)."""
+        return self.kind(kind).stage(stage).documents
+
+    def document_name(self, code: str) -> str:
+        try:
+            return self.documents[code].name
+        except KeyError:
+            raise InvalidInput(f"unknown document type {code!r}", {"document": code}) from None
+
+    def reason(self, code: str) -> SuspensionReason:
+        for reason in self.suspension_reasons:
+            if reason.code == code:
+                return reason
+        raise InvalidInput(
+            f"unknown suspension reason {code!r}",
+            {"reason": code, "reasons": [r.code for r in self.suspension_reasons]},
+        )
+
+    def fee(self, kind: str, three_zero: bool) -> str | None:
+        """The published fee text for a customer of this kind (None if the policy has none)."""
+        self.kind(kind)
+        spec = self.fees.get(kind)
+        if spec is None:
+            return None
+        return spec.three_zero if three_zero and spec.three_zero is not None else spec.other
+
+    # -- SLA rules ------------------------------------------------------------------
+    def rule_for(self, clock: str, facts: ApplicationFacts) -> SlaRule | None:
+        """The rule for this clock in force on the receipt date, or None if none applies.
+
+        A rule of the application's city wins over the province's (city None); among
+        several that match, the most specific (most conditions) wins; then the one most
+        recently in force; then the first declared.
+        """
+        candidates = [r for r in self.rules if r.clock == clock and r.applies_to(facts)]
+        if not candidates:
+            return None
+        pool = [r for r in candidates if r.city is not None] or candidates
+        return max(pool, key=lambda r: (len(r.conditions), r.in_force_from))
+
+    def clocks_for(self, facts: ApplicationFacts) -> list[SlaRule]:
+        """Every clock rule that applies (full_process, gov_approval, then stages in order),
+        including rules whose limit is None ("no clock configured")."""
+        clocks = [FULL_PROCESS, GOV_APPROVAL]
+        clocks += [STAGE_PREFIX + code for code in self.stage_codes(facts.kind)]
+        found = (self.rule_for(clock, facts) for clock in clocks)
+        return [rule for rule in found if rule is not None]
+
+    # -- eligibility ----------------------------------------------------------------
+    def is_three_zero(
+        self, kind: str, area_class: str, capacity_kw: float, received_on: date
+    ) -> bool:
+        """三零 service: residential always (L1, L37); HV never; LV non-residential by the
+        capacity threshold in force on the receipt date for the area class (L4, L6)."""
+        self.kind(kind)
+        if area_class not in AREA_CLASSES:
+            raise InvalidInput(
+                f"unknown area class {area_class!r}",
+                {"area_class": area_class, "area_classes": list(AREA_CLASSES)},
+            )
+        if kind == "lv_residential":
+            return True
+        if kind != "lv_nonresidential":
+            return False
+        for threshold in self.three_zero_thresholds:
+            if threshold.in_force(received_on) and area_class in threshold.area_classes:
+                return capacity_kw <= threshold.max_capacity_kw
+        return False  # no threshold in force (e.g. before 2021)
+
+    def is_on_site_reply(
+        self,
+        kind: str,
+        capacity_kva: float,
+        voltage_kv: float | None,
+        supply: str | None,
+        received_on: date,
+    ) -> bool:
+        """HV ≤1250 kVA on a single 10 kV supply, received from 2022: supply plan on site."""
+        self.kind(kind)
+        spec = self.on_site_reply
+        return (
+            kind == "hv"
+            and received_on >= spec.in_force_from
+            and capacity_kva <= spec.max_capacity_kva
+            and voltage_kv is not None
+            and voltage_kv == spec.voltage_kv
+            and supply == spec.supply
+        )
+
+    def application_facts(
+        self,
+        *,
+        kind: str,
+        city: str,
+        received_on: date,
+        capacity: float,
+        area_class: str,
+        voltage_kv: float | None = None,
+        supply: str | None = None,
+    ) -> ApplicationFacts:
+        """Facts with `three_zero` and `on_site_reply` worked out by this policy."""
+        return ApplicationFacts(
+            kind=kind,
+            city=city,
+            received_on=received_on,
+            capacity=capacity,
+            voltage_kv=voltage_kv,
+            supply=supply,
+            three_zero=self.is_three_zero(kind, area_class, capacity, received_on),
+            on_site_reply=self.is_on_site_reply(kind, capacity, voltage_kv, supply, received_on),
+        )

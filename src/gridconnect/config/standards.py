@@ -1,0 +1,191 @@
+"""The public service standards (L52): stages, documents, time limits and fees per kind."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from gridconnect.config.policy_model import (
+    AREA_CLASS_NAMES,
+    FULL_PROCESS,
+    GOV_APPROVAL,
+    STAGE_PREFIX,
+    KindSpec,
+    Policy,
+    SlaRule,
+)
+
+CLOCK_NAMES: Mapping[str, str] = {
+    FULL_PROCESS: "全过程办电时间",
+    GOV_APPROVAL: "电力接入工程审批（政府并联审批）",
+}
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def clock_name(policy: Policy, kind: str, clock: str) -> str:
+    """The Chinese name of a clock, e.g. 供电方案答复环节."""
+    if clock.startswith(STAGE_PREFIX):
+        stage = policy.kind(kind).stage(clock[len(STAGE_PREFIX) :])
+        return f"{stage.name}环节"
+    return CLOCK_NAMES.get(clock, clock)
+
+
+def conditions_text(conditions: Mapping[str, Any], kind: str) -> str:
+    """The conditions of a rule in Chinese ("" when the rule has none)."""
+    parts: list[str] = []
+    low, high = conditions.get("min_voltage_kv"), conditions.get("max_voltage_kv")
+    if low is not None and high is not None and low == high:
+        parts.append(f"{_num(low)}千伏供电")
+    else:
+        if low is not None:
+            parts.append(f"供电电压{_num(low)}千伏及以上")
+        if high is not None:
+            parts.append(f"供电电压{_num(high)}千伏及以下")
+    if "max_capacity" in conditions:
+        unit = "千伏安" if kind == "hv" else "千瓦"
+        parts.append(f"报装容量{_num(conditions['max_capacity'])}{unit}及以下")
+    supply = conditions.get("supply")
+    if supply is not None:
+        parts.append({"single": "单电源", "dual": "双电源"}.get(supply, str(supply)))
+    if "three_zero" in conditions:
+        parts.append("实行“三零”服务" if conditions["three_zero"] else "未实行“三零”服务")
+    if "on_site_reply" in conditions:
+        parts.append(
+            "供电方案现场答复（1250千伏安及以下、10千伏单电源用户）"
+            if conditions["on_site_reply"]
+            else "非现场答复用户"
+        )
+    return "，".join(parts)
+
+
+def limit_text(rule: SlaRule) -> str:
+    if rule.limit_working_days is None:
+        return "未设定时限（由各地市确定）"
+    if rule.limit_working_days == 0:
+        return "当日办结"
+    return f"{rule.limit_working_days}个工作日以内"
+
+
+def _clock_order(kind: KindSpec) -> list[str]:
+    return [FULL_PROCESS, GOV_APPROVAL] + [STAGE_PREFIX + s.code for s in kind.stages]
+
+
+def _implies(narrow: Mapping[str, Any], broad: Mapping[str, Any]) -> bool:
+    """Whether every application meeting `narrow` also meets `broad`."""
+    for key, value in broad.items():
+        if key not in narrow:
+            return False
+        mine = narrow[key]
+        if key == "min_voltage_kv":
+            if mine < value:
+                return False
+        elif key in ("max_voltage_kv", "max_capacity"):
+            if mine > value:
+                return False
+        elif mine != value:
+            return False
+    return True
+
+
+def _rules_shown(policy: Policy, kind: KindSpec, on: date, city: str | None) -> list[SlaRule]:
+    """The rules in force on `on` for this kind, clock by clock, in declaration order.
+
+    With a city, its own rules are shown, and a province rule only where no city rule
+    would win over it (a city rule wins whenever it matches, see `Policy.rule_for`)."""
+    shown: list[SlaRule] = []
+    for clock in _clock_order(kind):
+        rules = [
+            r for r in policy.rules if r.clock == clock and kind.code in r.kinds and r.in_force(on)
+        ]
+        own = [r for r in rules if city is not None and r.city == city]
+        shown += [
+            r
+            for r in rules
+            if r in own
+            or (r.city is None and not any(_implies(r.conditions, c.conditions) for c in own))
+        ]
+    return shown
+
+
+def _limit_entry(policy: Policy, kind: KindSpec, rule: SlaRule) -> dict[str, Any]:
+    target = rule.target_working_days
+    return {
+        "rule_id": rule.id,
+        "clock": rule.clock,
+        "clock_name": clock_name(policy, kind.code, rule.clock),
+        "limit_working_days": rule.limit_working_days,
+        "limit_text": limit_text(rule),
+        "target_working_days": target,
+        "target_text": f"力争{target}个工作日以内" if target is not None else None,
+        "conditions": dict(rule.conditions),
+        "conditions_text": conditions_text(rule.conditions, kind.code),
+        "city": rule.city,
+        "in_force_from": rule.in_force_from.isoformat(),
+        "in_force_until": rule.in_force_until.isoformat() if rule.in_force_until else None,
+        "source": rule.source,
+    }
+
+
+def _three_zero_scope(policy: Policy, kind: KindSpec, on: date) -> list[dict[str, Any]]:
+    if kind.code == "lv_residential":
+        return [
+            {"text": "全部居民用户", "area_classes": list(AREA_CLASS_NAMES), "source": "L1, L37"}
+        ]
+    if kind.code != "lv_nonresidential":
+        return []
+    scope = []
+    for t in policy.three_zero_thresholds:
+        if t.in_force(on):
+            areas = "、".join(AREA_CLASS_NAMES[a] for a in t.area_classes)
+            scope.append(
+                {
+                    "text": f"{areas}地区报装容量{_num(t.max_capacity_kw)}千瓦及以下",
+                    "area_classes": list(t.area_classes),
+                    "max_capacity_kw": t.max_capacity_kw,
+                    "source": t.source,
+                }
+            )
+    return scope
+
+
+def service_standards(policy: Policy, on: date, city: str | None = None) -> dict[str, Any]:
+    """The service standards in force on `on` (province-wide, or as `city` applies them):
+    per kind its name, stages in order with their documents, the time limits in force on
+    that date (per clock, conditions in Chinese, target), 三零 scope and fees."""
+    kinds: dict[str, Any] = {}
+    for code, kind in policy.kinds.items():
+        limits = [_limit_entry(policy, kind, r) for r in _rules_shown(policy, kind, on, city)]
+        stages = [
+            {
+                "code": stage.code,
+                "name": stage.name,
+                "documents": [{"code": d.code, "name": d.name} for d in stage.documents],
+                "limits": [e for e in limits if e["clock"] == STAGE_PREFIX + stage.code],
+            }
+            for stage in kind.stages
+        ]
+        fee = policy.fees.get(code)
+        kinds[code] = {
+            "code": code,
+            "name": kind.name,
+            "stage_count": len(stages),
+            "stages": stages,
+            "limits": limits,
+            "three_zero_scope": _three_zero_scope(policy, kind, on),
+            "fees": {
+                "three_zero": fee.three_zero if fee else None,
+                "other": fee.other if fee else None,
+            },
+        }
+    return {
+        "date": on.isoformat(),
+        "city": city,
+        "unit": "工作日",
+        "kinds": kinds,
+        "suspension_reasons": [{"code": r.code, "name": r.name} for r in policy.suspension_reasons],
+        "source": "L52",
+    }

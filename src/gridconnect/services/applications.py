@@ -1,0 +1,255 @@
+"""Commands on applications: each one loads, changes, saves, alerts and commits together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gridconnect.clock import local_date
+from gridconnect.services.context import EVERYTHING, Scope, Services
+from gridconnect.store.alerts import enqueue, raise_alert
+from gridconnect.store.files import StoredFile
+from gridconnect.store.uow import UnitOfWork
+from gridconnect.workflow import application as flow
+from gridconnect.workflow.errors import ApplicationNotFound, InvalidApplication, VersionConflict
+from gridconnect.workflow.intake import NewApplication, check
+from gridconnect.workflow.model import Application, Document, Kind, Status
+
+ACTIONS = ("advance", "suspend", "resume", "cancel", "start_gov_approval", "complete_gov_approval")
+NOTIFIED_ACTIONS = {"received", "advanced", "connected", "cancelled", "suspended", "resumed"}
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    doc_type: str
+    source: str  # "upload" or "e_license"
+    reference: str | None = None
+    content: bytes | None = None
+    declared_type: str | None = None
+    file_name: str | None = None
+
+
+def _context(svc: Services, actor: str) -> flow.Context:
+    return flow.Context(policy=svc.policy, calendar=svc.calendar, now=svc.now(), actor=actor)
+
+
+def _load(uow: UnitOfWork, application_id: int, scope: Scope) -> Application:
+    app = uow.applications.get(application_id)
+    # Outside the caller's scope answers exactly like an unknown id.
+    if app is None or not scope.admits(app.company, app.city):
+        raise ApplicationNotFound(
+            f"application {application_id} not found", {"application_id": application_id}
+        )
+    return app
+
+
+def receive_application(
+    svc: Services, new: NewApplication, actor: str, access_code_hash: str | None = None
+) -> Application:
+    """Register an application (hall, online or app) and start its clocks."""
+    check(new)
+    ctx = _context(svc, actor)
+    received_on = local_date(ctx.now)
+    policy = svc.policy
+    app = Application(
+        number="",
+        company=new.company,
+        kind=Kind(new.kind),
+        city=new.city,
+        area_class=new.area_class,
+        address=new.address.strip(),
+        customer=new.customer,
+        capacity=new.capacity,
+        voltage_kv=new.voltage_kv if new.kind == Kind.HV else None,
+        supply=new.supply if new.kind == Kind.HV else None,
+        channel=new.channel,
+        received_at=ctx.now,
+        stage="",
+        three_zero=policy.is_three_zero(new.kind, new.area_class, new.capacity, received_on),
+        on_site_reply=policy.is_on_site_reply(
+            new.kind, new.capacity, new.voltage_kv, new.supply, received_on
+        ),
+    )
+    flow.receive(ctx, app)
+    with svc.unit_of_work() as uow:
+        pending = list(app.events)
+        uow.applications.add(app, access_code_hash=access_code_hash)
+        _notify_customer(svc, uow, app, pending)
+        uow.commit()
+    return app
+
+
+def get_application(svc: Services, application_id: int, scope: Scope = EVERYTHING) -> Application:
+    with svc.unit_of_work() as uow:
+        return _load(uow, application_id, scope)
+
+
+def record_document(
+    svc: Services,
+    application_id: int,
+    document: DocumentInput,
+    actor: str,
+    scope: Scope = EVERYTHING,
+    expected_version: int | None = None,
+) -> Application:
+    """Record a document against the current stage (whitelisted types only)."""
+    if document.source not in ("upload", "e_license"):
+        raise InvalidApplication(
+            "source must be 'upload' or 'e_license'",
+            [{"field": "source", "message": "must be upload or e_license"}],
+        )
+    if document.source == "e_license" and not (document.reference or "").strip():
+        raise InvalidApplication(
+            "an e-licence document needs its licence reference",
+            [{"field": "reference", "message": "required for e_license"}],
+        )
+    if document.source == "upload" and document.content is None:
+        raise InvalidApplication(
+            "an uploaded document needs its file",
+            [{"field": "file", "message": "required for upload"}],
+        )
+    ctx = _context(svc, actor)
+    stored: StoredFile | None = None
+    try:
+        with svc.unit_of_work() as uow:
+            app = _load(uow, application_id, scope)
+            version = _check_version(app, expected_version)
+            record = Document(
+                stage=app.stage,
+                doc_type=document.doc_type,
+                source=document.source,
+                recorded_by=actor,
+                recorded_at=ctx.now,
+                reference=document.reference,
+                file_name=document.file_name,
+            )
+            # Check the whitelist before touching the disk, so a refused type stores nothing.
+            flow.record_document(ctx, app, record)
+            if document.content is not None:
+                stored = svc.files.put(document.content, document.declared_type)
+                record.sha256, record.size_bytes = stored.sha256, stored.size_bytes
+                record.content_type = stored.content_type
+                app.events[-1].details["sha256"] = stored.sha256
+            uow.applications.save(app, version)
+            uow.commit()
+            return app
+    except BaseException:
+        if stored is not None:
+            svc.files.discard(stored)
+        raise
+
+
+def perform(
+    svc: Services,
+    application_id: int,
+    action: str,
+    actor: str,
+    scope: Scope = EVERYTHING,
+    expected_version: int | None = None,
+    reason_code: str | None = None,
+    note: str | None = None,
+) -> Application:
+    """Run one action of the stage machine; the change, its events and clocks commit together."""
+    if action not in ACTIONS:
+        raise InvalidApplication(f"unknown action {action!r}", {"action": action})
+    ctx = _context(svc, actor)
+    with svc.unit_of_work() as uow:
+        app = _load(uow, application_id, scope)
+        version = _check_version(app, expected_version)
+        raised: list[flow.RaisedAlert] = []
+        if action == "advance":
+            raised = flow.advance(ctx, app)
+        elif action == "suspend":
+            flow.suspend(ctx, app, reason_code or "", note)
+        elif action == "resume":
+            flow.resume(ctx, app)
+        elif action == "cancel":
+            flow.cancel(ctx, app, note)
+        elif action == "start_gov_approval":
+            flow.start_gov_approval(ctx, app)
+        else:
+            raised = flow.complete_gov_approval(ctx, app)
+        pending = list(app.events)
+        uow.applications.save(app, version)
+        for alert in raised:
+            _raise(svc, uow, app, alert, ctx)
+        _notify_customer(svc, uow, app, pending)
+        uow.commit()
+    return app
+
+
+def _check_version(app: Application, expected: int | None) -> int:
+    if expected is not None and expected != app.version:
+        raise VersionConflict(
+            f"application {app.number} is at version {app.version}, not {expected}; "
+            "someone else changed it: reload and try again",
+            {"expected_version": expected, "current_version": app.version},
+        )
+    return app.version
+
+
+def _raise(
+    svc: Services, uow: UnitOfWork, app: Application, alert: flow.RaisedAlert, ctx: flow.Context
+) -> None:
+    assert app.id is not None and alert.clock.id is not None
+    row = raise_alert(
+        uow.session,
+        clock_id=alert.clock.id,
+        application_id=app.id,
+        company=app.company,
+        city=app.city,
+        level=alert.level,
+        due_at=alert.clock.due_at,
+        at=ctx.now,
+    )
+    if row is not None:
+        alert.clock.breached_at = ctx.now
+        enqueue(
+            uow.session,
+            channels=svc.alert_channels,
+            topic="alert",
+            dedup_key=f"alert:{row.id}",
+            payload=alert_payload(app, row.level, alert.clock.kind, alert.clock.due_at, ctx.now),
+            at=ctx.now,
+        )
+
+
+def alert_payload(
+    app: Application, level: str, clock_kind: str, due_at: Any, at: Any
+) -> dict[str, Any]:
+    late = max((at - due_at).total_seconds(), 0) if level == "breach" else 0
+    return {
+        "application": app.number,
+        "company": app.company,
+        "city": app.city,
+        "clock": clock_kind,
+        "level": level,
+        "due_at": due_at.isoformat(),
+        "late_hours": round(late / 3600, 1),
+    }
+
+
+def _notify_customer(svc: Services, uow: UnitOfWork, app: Application, events: list[Any]) -> None:
+    """A progress notice to the customer gateways for every stage change (L50)."""
+    for event in events:
+        if event.action not in NOTIFIED_ACTIONS:
+            continue
+        enqueue(
+            uow.session,
+            channels=svc.customer_channels,
+            topic="progress",
+            dedup_key=f"progress:{app.number}:{event.action}:{event.at.isoformat()}",
+            payload={
+                "application": app.number,
+                "phone": app.customer.phone,
+                "action": event.action,
+                "stage": app.stage,
+                "status": str(app.status),
+                "at": event.at.isoformat(),
+            },
+            at=event.at,
+        )
+
+
+def is_closed(app: Application) -> bool:
+    return app.status != Status.OPEN

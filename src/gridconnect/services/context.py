@@ -1,0 +1,70 @@
+"""What the service layer needs, built once by the composition root (API, CLI, scheduler)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from gridconnect.calendar import WorkingCalendar
+from gridconnect.clock import now as system_now
+from gridconnect.config.policy_model import Policy
+from gridconnect.store.files import FileStore
+from gridconnect.store.uow import UnitOfWork
+
+
+@dataclass
+class Services:
+    engine: Engine
+    policy_source: Callable[[], Policy]
+    calendar_source: Callable[[], WorkingCalendar]
+    files: FileStore
+    alert_channels: list[str] = field(default_factory=list)
+    customer_channels: list[str] = field(default_factory=list)
+    now: Callable[[], datetime] = system_now
+
+    @property
+    def policy(self) -> Policy:
+        return self.policy_source()
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        return self.calendar_source()
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.engine)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which applications a user may see: a company and its cities; None means all."""
+
+    company: str | None = None
+    cities: tuple[str, ...] | None = None
+
+    def admits(self, company: str, city: str) -> bool:
+        if self.company is not None and company != self.company:
+            return False
+        return self.cities is None or city in self.cities
+
+
+EVERYTHING = Scope()
+
+
+def build_services(engine: Engine, settings: object | None = None) -> Services:
+    """Services from settings: the current policy and calendar, the file store, webhooks."""
+    from gridconnect.calendar.current import default_calendar
+    from gridconnect.config.policy import current_policy
+    from gridconnect.config.settings import Settings, get_settings
+
+    resolved = settings if isinstance(settings, Settings) else get_settings()
+    return Services(
+        engine=engine,
+        policy_source=current_policy,
+        calendar_source=default_calendar,
+        files=FileStore(resolved.files_dir, resolved.max_upload_bytes),
+        alert_channels=list(resolved.alert_webhooks),
+        customer_channels=list(resolved.customer_webhooks),
+    )

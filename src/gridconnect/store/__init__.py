@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, repository and unit of work, Alembic migrations."""

@@ -1,0 +1,135 @@
+"""Rows to domain objects and back. The only place that knows both shapes."""
+
+from __future__ import annotations
+
+from gridconnect.store.tables import (
+    ApplicationRow,
+    ClockPauseRow,
+    ClockRow,
+    DocumentRow,
+    StageVisitRow,
+)
+from gridconnect.workflow.model import (
+    Application,
+    Clock,
+    ClockPause,
+    ClockState,
+    Customer,
+    Document,
+    Kind,
+    StageVisit,
+    Status,
+)
+
+APPLICATION_FIELDS = (
+    "number",
+    "company",
+    "city",
+    "area_class",
+    "address",
+    "capacity",
+    "voltage_kv",
+    "supply",
+    "channel",
+    "received_at",
+    "stage",
+    "suspended",
+    "suspension_reason",
+    "suspension_note",
+    "three_zero",
+    "on_site_reply",
+    "gov_approval",
+    "closed_at",
+)
+CLOCK_FIELDS = (
+    "kind",
+    "rule_id",
+    "limit_working_days",
+    "target_working_days",
+    "started_at",
+    "due_at",
+    "warn_at",
+    "provisional",
+    "paused_at",
+    "paused_working_days",
+    "warned_at",
+    "breached_at",
+    "stopped_at",
+    "late",
+)
+PAUSE_FIELDS = ("paused_at", "resumed_at", "working_days", "reason")
+DOCUMENT_FIELDS = (
+    "stage",
+    "doc_type",
+    "source",
+    "reference",
+    "sha256",
+    "file_name",
+    "content_type",
+    "size_bytes",
+    "recorded_by",
+    "recorded_at",
+)
+VISIT_FIELDS = ("stage", "position", "entered_at", "left_at")
+
+
+def application_from_rows(
+    row: ApplicationRow,
+    visits: list[StageVisitRow],
+    documents: list[DocumentRow],
+    clocks: list[ClockRow],
+    pauses: list[ClockPauseRow],
+) -> Application:
+    values = {name: getattr(row, name) for name in APPLICATION_FIELDS}
+    app = Application(
+        id=row.id,
+        kind=Kind(row.kind),
+        status=Status(row.status),
+        version=row.version,
+        customer=Customer(row.customer_name, row.customer_phone, row.customer_id_number),
+        **values,
+    )
+    app.visits = [
+        StageVisit(id=v.id, **{n: getattr(v, n) for n in VISIT_FIELDS})
+        for v in sorted(visits, key=lambda v: v.position)
+    ]
+    app.documents = [
+        Document(id=d.id, **{n: getattr(d, n) for n in DOCUMENT_FIELDS})
+        for d in sorted(documents, key=lambda d: d.id or 0)
+    ]
+    pauses_by_clock: dict[int, list[ClockPause]] = {}
+    for p in sorted(pauses, key=lambda p: p.id or 0):
+        pauses_by_clock.setdefault(p.clock_id, []).append(
+            ClockPause(id=p.id, **{n: getattr(p, n) for n in PAUSE_FIELDS})
+        )
+    app.clocks = [
+        Clock(
+            id=c.id,
+            state=ClockState(c.state),
+            pauses=pauses_by_clock.get(c.id or 0, []),
+            **{n: getattr(c, n) for n in CLOCK_FIELDS},
+        )
+        for c in sorted(clocks, key=lambda c: c.id or 0)
+    ]
+    return app
+
+
+def copy_application(app: Application, row: ApplicationRow) -> None:
+    for name in APPLICATION_FIELDS:
+        setattr(row, name, getattr(app, name))
+    row.kind = str(app.kind)
+    row.status = str(app.status)
+    row.customer_name = app.customer.name
+    row.customer_phone = app.customer.phone
+    row.customer_id_number = app.customer.id_number
+
+
+def copy_clock(clock: Clock, row: ClockRow) -> None:
+    for name in CLOCK_FIELDS:
+        setattr(row, name, getattr(clock, name))
+    row.state = str(clock.state)
+
+
+def copy_fields(source: object, row: object, names: tuple[str, ...]) -> None:
+    for name in names:
+        setattr(row, name, getattr(source, name))

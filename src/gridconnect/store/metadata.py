@@ -1,0 +1,7 @@
+"""Imports every table module so that SQLModel.metadata knows all tables (Alembic, tests)."""
+
+from sqlmodel import SQLModel
+
+from gridconnect.store import auth_tables, tables  # noqa: F401
+
+metadata = SQLModel.metadata

@@ -1,0 +1,264 @@
+"""Loading and saving applications (with their stages, documents, clocks and events)."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from gridconnect.clock import local_date
+from gridconnect.store.mapping import (
+    DOCUMENT_FIELDS,
+    PAUSE_FIELDS,
+    VISIT_FIELDS,
+    application_from_rows,
+    copy_application,
+    copy_clock,
+    copy_fields,
+)
+from gridconnect.store.tables import (
+    ApplicationRow,
+    ClockPauseRow,
+    ClockRow,
+    DocumentRow,
+    EventRow,
+    NumberCounterRow,
+    StageVisitRow,
+)
+from gridconnect.workflow.audit import GENESIS, event_hash
+from gridconnect.workflow.errors import VersionConflict
+from gridconnect.workflow.model import Application
+
+
+class ApplicationRepository:
+    """Applications in one session; `save` is an optimistic, versioned update."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- reading -------------------------------------------------------------------
+    def get(self, application_id: int) -> Application | None:
+        row = self.session.get(ApplicationRow, application_id)
+        return self._load(row) if row is not None else None
+
+    def get_by_number(self, number: str) -> Application | None:
+        row = self.session.exec(
+            select(ApplicationRow).where(ApplicationRow.number == number)
+        ).first()
+        return self._load(row) if row is not None else None
+
+    def _load(self, row: ApplicationRow) -> Application:
+        assert row.id is not None
+        app_id = row.id
+        visits = list(
+            self.session.exec(select(StageVisitRow).where(StageVisitRow.application_id == app_id))
+        )
+        documents = list(
+            self.session.exec(select(DocumentRow).where(DocumentRow.application_id == app_id))
+        )
+        clocks = list(self.session.exec(select(ClockRow).where(ClockRow.application_id == app_id)))
+        clock_ids = [c.id for c in clocks]
+        pauses = (
+            list(
+                self.session.exec(
+                    select(ClockPauseRow).where(col(ClockPauseRow.clock_id).in_(clock_ids))
+                )
+            )
+            if clock_ids
+            else []
+        )
+        return application_from_rows(row, visits, documents, clocks, pauses)
+
+    # -- writing -------------------------------------------------------------------
+    def add(self, app: Application, access_code_hash: str | None = None) -> None:
+        """Insert a new application, giving it its number (unique per company and year)."""
+        year = local_date(app.received_at).year
+        serial = self._next_serial(app.company, year)
+        app.number = f"{app.company.upper()}-{year}-{serial:06d}"
+        row = ApplicationRow(
+            year=year,
+            serial=serial,
+            received_on=local_date(app.received_at),
+            version=1,
+            kind=str(app.kind),
+            status=str(app.status),
+            updated_at=app.received_at,
+            customer_name="",
+            customer_phone="",
+            customer_id_number="",
+            number=app.number,
+            company=app.company,
+            city=app.city,
+            area_class=app.area_class,
+            address=app.address,
+            capacity=app.capacity,
+            channel=app.channel,
+            received_at=app.received_at,
+            stage=app.stage,
+        )
+        copy_application(app, row)
+        row.access_code_hash = access_code_hash
+        self.session.add(row)
+        self.session.flush()
+        app.id = row.id
+        app.version = 1
+        self._save_children(app)
+
+    def save(self, app: Application, expected_version: int) -> None:
+        """Write the application back; VersionConflict if someone else saved it meanwhile."""
+        assert app.id is not None
+        values: dict[str, Any] = {}
+        row = ApplicationRow()
+        copy_application(app, row)
+        for name in (
+            "stage",
+            "status",
+            "suspended",
+            "suspension_reason",
+            "suspension_note",
+            "gov_approval",
+            "closed_at",
+            "customer_name",
+            "customer_phone",
+            "customer_id_number",
+            "address",
+        ):
+            values[name] = getattr(row, name)
+        values["updated_at"] = self._now_of(app)
+        values["version"] = expected_version + 1
+        result = self.session.execute(
+            update(ApplicationRow)
+            .where(
+                col(ApplicationRow.id) == app.id, col(ApplicationRow.version) == expected_version
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise VersionConflict(
+                f"application {app.number} was changed by someone else; reload and try again",
+                {"expected_version": expected_version},
+            )
+        app.version = expected_version + 1
+        self._save_children(app)
+
+    @staticmethod
+    def _now_of(app: Application) -> Any:
+        return app.events[-1].at if app.events else app.received_at
+
+    def _save_children(self, app: Application) -> None:
+        assert app.id is not None
+        for visit in app.visits:
+            visit_row = (
+                self.session.get(StageVisitRow, visit.id)
+                if visit.id
+                else StageVisitRow(application_id=app.id)
+            )
+            assert visit_row is not None
+            copy_fields(visit, visit_row, VISIT_FIELDS)
+            self.session.add(visit_row)
+            self.session.flush()
+            visit.id = visit_row.id
+        for document in app.documents:
+            if document.id is None:
+                doc_row = DocumentRow(application_id=app.id)
+                copy_fields(document, doc_row, DOCUMENT_FIELDS)
+                self.session.add(doc_row)
+                self.session.flush()
+                document.id = doc_row.id
+        for clock in app.clocks:
+            clock_row = (
+                self.session.get(ClockRow, clock.id)
+                if clock.id
+                else ClockRow(application_id=app.id)
+            )
+            assert clock_row is not None
+            copy_clock(clock, clock_row)
+            self.session.add(clock_row)
+            self.session.flush()
+            clock.id = clock_row.id
+            for pause in clock.pauses:
+                pause_row = (
+                    self.session.get(ClockPauseRow, pause.id)
+                    if pause.id
+                    else ClockPauseRow(clock_id=clock.id)
+                )
+                assert pause_row is not None
+                copy_fields(pause, pause_row, PAUSE_FIELDS)
+                self.session.add(pause_row)
+                self.session.flush()
+                pause.id = pause_row.id
+        self._append_events(app)
+
+    def _append_events(self, app: Application) -> None:
+        if not app.events:
+            return
+        assert app.id is not None
+        last = self.session.exec(
+            select(EventRow)
+            .where(EventRow.application_id == app.id)
+            .order_by(col(EventRow.seq).desc())
+            .limit(1)
+        ).first()
+        seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
+        for event in app.events:
+            seq += 1
+            at = event.at.astimezone(UTC)
+            digest = event_hash(
+                application_id=app.id,
+                seq=seq,
+                at=at,
+                actor=event.actor,
+                action=event.action,
+                stage_before=event.stage_before,
+                stage_after=event.stage_after,
+                details=event.details,
+                prev_hash=prev,
+            )
+            self.session.add(
+                EventRow(
+                    application_id=app.id,
+                    seq=seq,
+                    at=at,
+                    actor=event.actor,
+                    action=event.action,
+                    stage_before=event.stage_before,
+                    stage_after=event.stage_after,
+                    details=event.details,
+                    prev_hash=prev,
+                    hash=digest,
+                )
+            )
+            prev = digest
+        self.session.flush()
+        app.events.clear()
+
+    def _next_serial(self, company: str, year: int) -> int:
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = (
+            insert(NumberCounterRow)
+            .values(company=company, year=year, last_serial=1)
+            .on_conflict_do_update(
+                index_elements=["company", "year"],
+                set_={"last_serial": NumberCounterRow.__table__.c.last_serial + 1},  # type: ignore[attr-defined]
+            )
+            .returning(NumberCounterRow.__table__.c.last_serial)  # type: ignore[attr-defined]
+        )
+        return int(self.session.execute(statement).scalar_one())
+
+    def events(self, application_id: int) -> list[EventRow]:
+        return list(
+            self.session.exec(
+                select(EventRow)
+                .where(EventRow.application_id == application_id)
+                .order_by(col(EventRow.seq))
+            )
+        )
+
+    def count(self) -> int:
+        return int(self.session.exec(select(func.count()).select_from(ApplicationRow)).one())

@@ -1,0 +1,196 @@
+"""Tables of applications, their stages, documents, audit events and SLA clocks.
+
+Timestamps are set by the service layer from `gridconnect.clock.now()`: no column has a
+database-side or import-time default time (they would escape freezegun).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from gridconnect.store.types import UtcDateTime
+
+
+def utc_column(nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UtcDateTime(), nullable=nullable, index=index))
+
+
+class ApplicationRow(SQLModel, table=True):
+    __tablename__ = "application"
+    __table_args__ = (
+        UniqueConstraint("company", "year", "serial", name="uq_application_number"),
+        Index("ix_application_scope", "company", "city", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(index=True, max_length=32)
+    company: str = Field(max_length=16)
+    year: int
+    serial: int
+    kind: str = Field(max_length=32)
+    city: str = Field(max_length=16)
+    area_class: str = Field(max_length=16)
+    address: str = Field(max_length=200)
+    customer_name: str = Field(max_length=100)
+    customer_phone: str = Field(max_length=32)
+    customer_id_number: str = Field(max_length=32)
+    capacity: float
+    voltage_kv: float | None = None
+    supply: str | None = Field(default=None, max_length=8)
+    channel: str = Field(max_length=8)
+    received_at: datetime = utc_column(index=True)
+    received_on: date = Field(index=True)
+    stage: str = Field(max_length=32, index=True)
+    status: str = Field(max_length=16, index=True)
+    suspended: bool = False
+    suspension_reason: str | None = Field(default=None, max_length=32)
+    suspension_note: str | None = Field(default=None, max_length=500)
+    three_zero: bool = False
+    on_site_reply: bool = False
+    gov_approval: str | None = Field(default=None, max_length=16)
+    access_code_hash: str | None = Field(default=None, max_length=200)
+    closed_at: datetime | None = utc_column(nullable=True)
+    updated_at: datetime = utc_column()
+    # Optimistic concurrency: every save is UPDATE ... WHERE version = <the version read>.
+    version: int = Field(default=1)
+
+
+class StageVisitRow(SQLModel, table=True):
+    __tablename__ = "stage_visit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    stage: str = Field(max_length=32)
+    position: int
+    entered_at: datetime = utc_column()
+    left_at: datetime | None = utc_column(nullable=True)
+
+
+class DocumentRow(SQLModel, table=True):
+    __tablename__ = "document"
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    stage: str = Field(max_length=32)
+    doc_type: str = Field(max_length=64)
+    source: str = Field(max_length=16)
+    reference: str | None = Field(default=None, max_length=200)
+    sha256: str | None = Field(default=None, max_length=64)
+    file_name: str | None = Field(default=None, max_length=255)
+    content_type: str | None = Field(default=None, max_length=64)
+    size_bytes: int | None = None
+    recorded_by: str = Field(max_length=100)
+    recorded_at: datetime = utc_column()
+
+
+class EventRow(SQLModel, table=True):
+    """The audit trail: append-only, hash-chained per application."""
+
+    __tablename__ = "event"
+    __table_args__ = (UniqueConstraint("application_id", "seq", name="uq_event_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    seq: int
+    at: datetime = utc_column()
+    actor: str = Field(max_length=100)
+    action: str = Field(max_length=32)
+    stage_before: str | None = Field(default=None, max_length=32)
+    stage_after: str | None = Field(default=None, max_length=32)
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class ClockRow(SQLModel, table=True):
+    __tablename__ = "sla_clock"
+    __table_args__ = (
+        Index("ix_clock_due", "state", "due_at"),
+        Index("ix_clock_warn", "state", "warned_at", "warn_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    kind: str = Field(max_length=48)
+    rule_id: str = Field(max_length=64)
+    limit_working_days: int
+    target_working_days: int | None = None
+    started_at: datetime = utc_column()
+    due_at: datetime = utc_column()
+    warn_at: datetime = utc_column()
+    provisional: bool = False
+    state: str = Field(max_length=16)
+    paused_at: datetime | None = utc_column(nullable=True)
+    paused_working_days: int = 0
+    warned_at: datetime | None = utc_column(nullable=True)
+    breached_at: datetime | None = utc_column(nullable=True)
+    stopped_at: datetime | None = utc_column(nullable=True)
+    late: bool = False
+
+
+class ClockPauseRow(SQLModel, table=True):
+    __tablename__ = "sla_clock_pause"
+
+    id: int | None = Field(default=None, primary_key=True)
+    clock_id: int = Field(foreign_key="sla_clock.id", index=True)
+    paused_at: datetime = utc_column()
+    resumed_at: datetime | None = utc_column(nullable=True)
+    working_days: int | None = None
+    reason: str | None = Field(default=None, max_length=32)
+
+
+class AlertRow(SQLModel, table=True):
+    """A warning or breach of one clock: unique per (clock, level), so each is raised once."""
+
+    __tablename__ = "alert"
+    __table_args__ = (
+        UniqueConstraint("clock_id", "level", name="uq_alert_clock_level"),
+        Index("ix_alert_scope", "company", "city", "acknowledged_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    clock_id: int = Field(foreign_key="sla_clock.id")
+    application_id: int = Field(foreign_key="application.id", index=True)
+    company: str = Field(max_length=16)
+    city: str = Field(max_length=16)
+    level: str = Field(max_length=16)
+    due_at: datetime = utc_column()
+    raised_at: datetime = utc_column()
+    acknowledged_by: str | None = Field(default=None, max_length=100)
+    acknowledged_at: datetime | None = utc_column(nullable=True)
+
+
+class OutboxRow(SQLModel, table=True):
+    """A message to deliver to one channel, at least once, with retries and backoff."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("dedup_key", "channel", name="uq_outbox_dedup"),
+        Index("ix_outbox_pending", "state", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedup_key: str = Field(max_length=128)
+    channel: str = Field(max_length=500)
+    topic: str = Field(max_length=32)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    state: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    created_at: datetime = utc_column()
+    next_attempt_at: datetime = utc_column()
+    delivered_at: datetime | None = utc_column(nullable=True)
+    last_error: str | None = Field(default=None, max_length=500)
+
+
+class NumberCounterRow(SQLModel, table=True):
+    """The last serial handed out per company and year (application numbers)."""
+
+    __tablename__ = "number_counter"
+
+    company: str = Field(primary_key=True, max_length=16)
+    year: int = Field(primary_key=True)
+    last_serial: int = 0

@@ -1,0 +1,312 @@
+"""What can happen to an application. Each operation checks, changes, and records events.
+
+Operations mutate the domain object only; the service layer's unit of work persists the
+change, its events and its clocks together, or nothing (`transitions` never rolls back a
+state change itself, so a failed commit simply discards the object).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from gridconnect.calendar import WorkingCalendar
+from gridconnect.clock import local_date
+from gridconnect.config.policy_model import (
+    FULL_PROCESS,
+    GOV_APPROVAL,
+    STAGE_PREFIX,
+    ApplicationFacts,
+    Policy,
+)
+from gridconnect.workflow import clocks as sla
+from gridconnect.workflow.errors import (
+    DocumentNotAllowed,
+    InvalidTransition,
+    MissingDocuments,
+    UnknownSuspensionReason,
+)
+from gridconnect.workflow.machine import CANCELLED, CONNECTED, StageCursor, allowed_actions, drive
+from gridconnect.workflow.model import (
+    Application,
+    Clock,
+    Document,
+    DomainEvent,
+    StageVisit,
+    Status,
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every operation needs beside the application: rules, calendar, time, who."""
+
+    policy: Policy
+    calendar: WorkingCalendar
+    now: datetime
+    actor: str
+
+
+@dataclass(frozen=True)
+class RaisedAlert:
+    """A clock that an operation itself found late (it stopped after its due)."""
+
+    clock: Clock
+    level: str
+
+
+def facts(policy: Policy, application: Application) -> ApplicationFacts:
+    return ApplicationFacts(
+        kind=application.kind,
+        city=application.city,
+        received_on=local_date(application.received_at),
+        capacity=application.capacity,
+        voltage_kv=application.voltage_kv,
+        supply=application.supply,
+        three_zero=application.three_zero,
+        on_site_reply=application.on_site_reply,
+    )
+
+
+def missing_documents(policy: Policy, application: Application) -> list[str]:
+    """Every whitelisted document of the current stage not yet provided (一次性告知)."""
+    if not application.is_open:
+        return []
+    provided = {d.doc_type for d in application.documents_of(application.stage)}
+    whitelist = policy.whitelist(application.kind, application.stage)
+    return [doc.code for doc in whitelist if doc.code not in provided]
+
+
+def cursor(policy: Policy, application: Application) -> StageCursor:
+    return drive(
+        application,
+        policy.stage_codes(application.kind),
+        missing_documents(policy, application),
+    )
+
+
+def actions(policy: Policy, application: Application) -> list[str]:
+    """What may be done to the application now, as its machine says."""
+    return allowed_actions(cursor(policy, application))
+
+
+def unconfigured_clocks(policy: Policy, application: Application) -> list[str]:
+    """Clocks the policy explicitly leaves without a limit for this application."""
+    rules = policy.clocks_for(facts(policy, application))
+    return [rule.clock for rule in rules if rule.limit_working_days is None]
+
+
+def _record(
+    ctx: Context,
+    app: Application,
+    action: str,
+    before: str | None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    app.events.append(
+        DomainEvent(
+            action=action,
+            actor=ctx.actor,
+            at=ctx.now,
+            stage_before=before,
+            stage_after=app.stage,
+            details=details or {},
+        )
+    )
+
+
+def _start_clock_if_configured(ctx: Context, app: Application, clock_kind: str) -> Clock | None:
+    rule = ctx.policy.rule_for(clock_kind, facts(ctx.policy, app))
+    if rule is None or rule.limit_working_days is None:
+        return None
+    clock = sla.start_clock(ctx.calendar, clock_kind, rule, ctx.now, ctx.policy.warn_working_days)
+    app.clocks.append(clock)
+    return clock
+
+
+def _fire(ctx: Context, app: Application, trigger: str) -> StageCursor:
+    machine = cursor(ctx.policy, app)
+    if not getattr(machine, f"may_{trigger}")():
+        if trigger == "advance" and app.is_open and not app.suspended and machine.missing_documents:
+            raise MissingDocuments(
+                "documents still missing for stage " + app.stage,
+                {"stage": app.stage, "missing_documents": machine.missing_documents},
+            )
+        raise InvalidTransition(
+            f"'{trigger}' is not allowed now (stage {app.stage}, status {app.status}"
+            + (", suspended" if app.suspended else "")
+            + ")",
+            {
+                "action": trigger,
+                "stage": app.stage,
+                "status": str(app.status),
+                "allowed_actions": allowed_actions(machine),
+            },
+        )
+    getattr(machine, trigger)()
+    return machine
+
+
+def receive(ctx: Context, app: Application) -> None:
+    """Start a newly built application: first stage, its clocks, the 'received' event."""
+    first = ctx.policy.stage_codes(app.kind)[0]
+    app.stage = first
+    app.status = Status.OPEN
+    app.visits.append(StageVisit(stage=first, position=0, entered_at=ctx.now))
+    _start_clock_if_configured(ctx, app, FULL_PROCESS)
+    _start_clock_if_configured(ctx, app, STAGE_PREFIX + first)
+    _record(
+        ctx,
+        app,
+        "received",
+        None,
+        {
+            "channel": app.channel,
+            "three_zero": app.three_zero,
+            "on_site_reply": app.on_site_reply,
+        },
+    )
+
+
+def record_document(ctx: Context, app: Application, document: Document) -> None:
+    """Record a document against the current stage; only whitelisted types are accepted."""
+    if not app.is_open:
+        raise InvalidTransition(
+            f"application is {app.status}; documents can no longer be recorded",
+            {"status": str(app.status)},
+        )
+    whitelist = ctx.policy.whitelist(app.kind, app.stage)
+    allowed = [doc.code for doc in whitelist]
+    if document.doc_type not in allowed:
+        raise DocumentNotAllowed(
+            f"document type {document.doc_type!r} may not be asked for at stage {app.stage}; "
+            f"allowed: {', '.join(allowed) or 'none'}",
+            {"doc_type": document.doc_type, "stage": app.stage, "allowed_types": allowed},
+        )
+    document.stage = app.stage
+    app.documents.append(document)
+    _record(
+        ctx,
+        app,
+        "document_recorded",
+        app.stage,
+        {
+            "doc_type": document.doc_type,
+            "source": document.source,
+            "reference": document.reference,
+            "sha256": document.sha256,
+        },
+    )
+
+
+def advance(ctx: Context, app: Application) -> list[RaisedAlert]:
+    """Move to the next stage (or to connected after the last one)."""
+    before = app.stage
+    machine = _fire(ctx, app, "advance")
+    raised: list[RaisedAlert] = []
+    visit = app.visits[-1]
+    visit.left_at = ctx.now
+    raised += _stop(ctx, app, STAGE_PREFIX + before)
+    app.stage = machine.state
+    if app.stage == CONNECTED:
+        app.status = Status.CONNECTED
+        app.closed_at = ctx.now
+        raised += _stop(ctx, app, FULL_PROCESS)
+        for clock in app.open_clocks():  # e.g. a government approval never recorded as done
+            sla.cancel_clock(clock, ctx.now)
+        _record(ctx, app, "connected", before)
+    else:
+        app.visits.append(
+            StageVisit(stage=app.stage, position=visit.position + 1, entered_at=ctx.now)
+        )
+        _start_clock_if_configured(ctx, app, STAGE_PREFIX + app.stage)
+        _record(ctx, app, "advanced", before)
+    return raised
+
+
+def _stop(ctx: Context, app: Application, clock_kind: str) -> list[RaisedAlert]:
+    clock = app.clock(clock_kind)
+    if clock is None or not clock.is_open:
+        return []
+    made_late = sla.stop_clock(clock, ctx.now)
+    return [RaisedAlert(clock, "breach")] if made_late else []
+
+
+def suspend(ctx: Context, app: Application, reason_code: str, note: str | None) -> None:
+    """Customer-caused wait: every running clock pauses until `resume`."""
+    codes = [r.code for r in ctx.policy.suspension_reasons]
+    if reason_code not in codes:
+        raise UnknownSuspensionReason(
+            f"unknown suspension reason {reason_code!r}; allowed: {', '.join(codes)}",
+            {"reason_code": reason_code, "allowed_reasons": codes},
+        )
+    _fire(ctx, app, "suspend")
+    app.suspended = True
+    app.suspension_reason = reason_code
+    app.suspension_note = note
+    for clock in app.open_clocks():
+        sla.pause_clock(clock, ctx.now, reason_code)
+    _record(ctx, app, "suspended", app.stage, {"reason_code": reason_code, "note": note})
+
+
+def resume(ctx: Context, app: Application) -> None:
+    """End the customer's wait; each clock's due moves out by the working days it lost."""
+    _fire(ctx, app, "resume")
+    pushed: dict[str, int] = {}
+    for clock in app.open_clocks():
+        days = sla.resume_clock(ctx.calendar, clock, ctx.now, ctx.policy.warn_working_days)
+        pushed[clock.kind] = days
+    reason = app.suspension_reason
+    app.suspended = False
+    app.suspension_reason = None
+    app.suspension_note = None
+    _record(ctx, app, "resumed", app.stage, {"reason_code": reason, "working_days_paused": pushed})
+
+
+def cancel(ctx: Context, app: Application, note: str | None = None) -> None:
+    """The customer withdraws: the application closes and every clock stops."""
+    before = app.stage
+    _fire(ctx, app, "cancel")
+    app.stage = CANCELLED
+    app.status = Status.CANCELLED
+    app.closed_at = ctx.now
+    app.suspended = False
+    if app.visits and app.visits[-1].left_at is None:
+        app.visits[-1].left_at = ctx.now
+    for clock in app.open_clocks():
+        sla.cancel_clock(clock, ctx.now)
+    _record(ctx, app, "cancelled", before, {"note": note} if note else {})
+
+
+def start_gov_approval(ctx: Context, app: Application) -> Clock | None:
+    """Staff recorded that the connection works went to the government for approval."""
+    _fire(ctx, app, "start_gov_approval")
+    app.gov_approval = "requested"
+    clock = _start_clock_if_configured(ctx, app, GOV_APPROVAL)
+    if clock is not None and app.suspended:
+        sla.pause_clock(clock, ctx.now, app.suspension_reason or "suspended")
+    _record(
+        ctx,
+        app,
+        "gov_approval_started",
+        app.stage,
+        {
+            "clock": clock is not None,
+            "limit_working_days": clock.limit_working_days if clock else None,
+        },
+    )
+    return clock
+
+
+def complete_gov_approval(ctx: Context, app: Application) -> list[RaisedAlert]:
+    """Staff recorded the government's approval."""
+    _fire(ctx, app, "complete_gov_approval")
+    app.gov_approval = "approved"
+    raised = _stop(ctx, app, GOV_APPROVAL)
+    _record(ctx, app, "gov_approval_completed", app.stage)
+    return raised
+
+
+def is_final(stage: str) -> bool:
+    return stage in (CONNECTED, CANCELLED)

@@ -1,0 +1,45 @@
+"""Errors the workflow raises; each has a stable code the API returns."""
+
+from __future__ import annotations
+
+from gridconnect.errors import Conflict, GridconnectError, InvalidInput, NotFound
+
+
+class ApplicationNotFound(NotFound):
+    code = "application_not_found"
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+
+class VersionConflict(Conflict):
+    code = "version_conflict"
+
+
+class MissingDocuments(InvalidInput):
+    code = "missing_documents"
+
+
+class DocumentNotAllowed(InvalidInput):
+    code = "document_not_allowed"
+
+
+class InvalidApplication(InvalidInput):
+    code = "invalid_application"
+
+
+class UnknownSuspensionReason(InvalidInput):
+    code = "unknown_suspension_reason"
+
+
+__all__ = [
+    "ApplicationNotFound",
+    "DocumentNotAllowed",
+    "GridconnectError",
+    "InvalidApplication",
+    "InvalidTransition",
+    "MissingDocuments",
+    "UnknownSuspensionReason",
+    "VersionConflict",
+]
