@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from gridconnect.commands.audit import audit_app
 from gridconnect.commands.calendar import calendar_app
 from gridconnect.commands.db import db_app
 from gridconnect.commands.policy import policy_app
@@ -15,6 +16,7 @@ app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(calendar_app, name="calendar", help="The official working-day calendar.")
 app.add_typer(policy_app, name="policy", help="The policy file: stages, documents, limits.")
+app.add_typer(audit_app, name="audit")
 
 
 @app.callback()

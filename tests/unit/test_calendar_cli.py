@@ -129,6 +129,8 @@ def test_load_without_a_calendar_directory_says_which_variable_to_set(tmp_path):
 
 def test_load_copies_the_notice_and_makes_the_year_official(tmp_path, monkeypatch):
     _use_calendar_dir(monkeypatch, tmp_path / "calendar")
+    # Hide the SLA hook (None in sys.modules makes its import fail) to test loading alone.
+    monkeypatch.setitem(sys.modules, "gridconnect.services.sla_recompute", None)
     assert default_calendar().is_provisional_year(2027)
     source = tmp_path / "incoming.toml"
     source.write_text(NOTICE_2027, encoding="utf-8")

@@ -192,7 +192,8 @@ class WorkingCalendar:
     def deadline(self, start: datetime, n: int) -> Dated[datetime]:
         """24:00 Asia/Shanghai of the n-th working day after the (Shanghai) date of `start`.
 
-        Returned as the aware UTC instant of 00:00 Shanghai on the following day.
+        Returned as the aware UTC instant of 00:00 Shanghai on the following day. A naive
+        `start` is taken as UTC, like everywhere in gridconnect.clock.
         """
         due = self.add_working_days(local_date(start), n)
         midnight = datetime.combine(due.value + timedelta(days=1), time(0), tzinfo=SHANGHAI)

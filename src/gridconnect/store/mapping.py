@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from gridconnect.store.tables import (
     ApplicationRow,
     ClockPauseRow,
@@ -114,22 +116,29 @@ def application_from_rows(
     return app
 
 
-def copy_application(app: Application, row: ApplicationRow) -> None:
-    for name in APPLICATION_FIELDS:
-        setattr(row, name, getattr(app, name))
-    row.kind = str(app.kind)
-    row.status = str(app.status)
-    row.customer_name = app.customer.name
-    row.customer_phone = app.customer.phone
-    row.customer_id_number = app.customer.id_number
+def application_values(app: Application) -> dict[str, Any]:
+    """Column values of an application row (without id, serial, year, version)."""
+    values: dict[str, Any] = {name: getattr(app, name) for name in APPLICATION_FIELDS}
+    values.update(
+        kind=str(app.kind),
+        status=str(app.status),
+        customer_name=app.customer.name,
+        customer_phone=app.customer.phone,
+        customer_id_number=app.customer.id_number,
+    )
+    return values
 
 
-def copy_clock(clock: Clock, row: ClockRow) -> None:
-    for name in CLOCK_FIELDS:
-        setattr(row, name, getattr(clock, name))
-    row.state = str(clock.state)
+def clock_values(clock: Clock) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(clock, name) for name in CLOCK_FIELDS}
+    values["state"] = str(clock.state)
+    return values
 
 
-def copy_fields(source: object, row: object, names: tuple[str, ...]) -> None:
-    for name in names:
-        setattr(row, name, getattr(source, name))
+def field_values(source: object, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(source, name) for name in names}
+
+
+def assign(row: object, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(row, name, value)

@@ -2,6 +2,6 @@
 
 from sqlmodel import SQLModel
 
-from gridconnect.store import auth_tables, tables  # noqa: F401
+from gridconnect.store import auth_tables, report_tables, tables  # noqa: F401
 
 metadata = SQLModel.metadata

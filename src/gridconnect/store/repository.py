@@ -16,9 +16,10 @@ from gridconnect.store.mapping import (
     PAUSE_FIELDS,
     VISIT_FIELDS,
     application_from_rows,
-    copy_application,
-    copy_clock,
-    copy_fields,
+    application_values,
+    assign,
+    clock_values,
+    field_values,
 )
 from gridconnect.store.tables import (
     ApplicationRow,
@@ -79,29 +80,16 @@ class ApplicationRepository:
         year = local_date(app.received_at).year
         serial = self._next_serial(app.company, year)
         app.number = f"{app.company.upper()}-{year}-{serial:06d}"
+        received_on = local_date(app.received_at)
         row = ApplicationRow(
             year=year,
             serial=serial,
-            received_on=local_date(app.received_at),
+            received_on=received_on,
             version=1,
-            kind=str(app.kind),
-            status=str(app.status),
             updated_at=app.received_at,
-            customer_name="",
-            customer_phone="",
-            customer_id_number="",
-            number=app.number,
-            company=app.company,
-            city=app.city,
-            area_class=app.area_class,
-            address=app.address,
-            capacity=app.capacity,
-            channel=app.channel,
-            received_at=app.received_at,
-            stage=app.stage,
+            access_code_hash=access_code_hash,
+            **application_values(app),
         )
-        copy_application(app, row)
-        row.access_code_hash = access_code_hash
         self.session.add(row)
         self.session.flush()
         app.id = row.id
@@ -111,10 +99,8 @@ class ApplicationRepository:
     def save(self, app: Application, expected_version: int) -> None:
         """Write the application back; VersionConflict if someone else saved it meanwhile."""
         assert app.id is not None
-        values: dict[str, Any] = {}
-        row = ApplicationRow()
-        copy_application(app, row)
-        for name in (
+        everything = application_values(app)
+        changeable = (
             "stage",
             "status",
             "suspended",
@@ -126,8 +112,8 @@ class ApplicationRepository:
             "customer_phone",
             "customer_id_number",
             "address",
-        ):
-            values[name] = getattr(row, name)
+        )
+        values: dict[str, Any] = {name: everything[name] for name in changeable}
         values["updated_at"] = self._now_of(app)
         values["version"] = expected_version + 1
         result = self.session.execute(
@@ -153,42 +139,38 @@ class ApplicationRepository:
     def _save_children(self, app: Application) -> None:
         assert app.id is not None
         for visit in app.visits:
-            visit_row = (
-                self.session.get(StageVisitRow, visit.id)
-                if visit.id
-                else StageVisitRow(application_id=app.id)
-            )
-            assert visit_row is not None
-            copy_fields(visit, visit_row, VISIT_FIELDS)
+            values = field_values(visit, VISIT_FIELDS)
+            visit_row = self.session.get(StageVisitRow, visit.id) if visit.id else None
+            if visit_row is None:
+                visit_row = StageVisitRow(application_id=app.id, **values)
+            assign(visit_row, values)
             self.session.add(visit_row)
             self.session.flush()
             visit.id = visit_row.id
         for document in app.documents:
-            if document.id is None:
-                doc_row = DocumentRow(application_id=app.id)
-                copy_fields(document, doc_row, DOCUMENT_FIELDS)
+            if document.id is None:  # documents are never changed once recorded
+                doc_row = DocumentRow(
+                    application_id=app.id, **field_values(document, DOCUMENT_FIELDS)
+                )
                 self.session.add(doc_row)
                 self.session.flush()
                 document.id = doc_row.id
         for clock in app.clocks:
-            clock_row = (
-                self.session.get(ClockRow, clock.id)
-                if clock.id
-                else ClockRow(application_id=app.id)
-            )
-            assert clock_row is not None
-            copy_clock(clock, clock_row)
+            values = clock_values(clock)
+            clock_row = self.session.get(ClockRow, clock.id) if clock.id else None
+            if clock_row is None:
+                clock_row = ClockRow(application_id=app.id, **values)
+            assign(clock_row, values)
             self.session.add(clock_row)
             self.session.flush()
             clock.id = clock_row.id
+            assert clock.id is not None
             for pause in clock.pauses:
-                pause_row = (
-                    self.session.get(ClockPauseRow, pause.id)
-                    if pause.id
-                    else ClockPauseRow(clock_id=clock.id)
-                )
-                assert pause_row is not None
-                copy_fields(pause, pause_row, PAUSE_FIELDS)
+                values = field_values(pause, PAUSE_FIELDS)
+                pause_row = self.session.get(ClockPauseRow, pause.id) if pause.id else None
+                if pause_row is None:
+                    pause_row = ClockPauseRow(clock_id=clock.id, **values)
+                assign(pause_row, values)
                 self.session.add(pause_row)
                 self.session.flush()
                 pause.id = pause_row.id

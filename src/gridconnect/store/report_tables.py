@@ -1,0 +1,51 @@
+"""Tables for statistics and the regulator export.
+
+`calendar_day` mirrors the working-day calendar in the database so that reports count
+working days with SQL (a running ordinal per day: working days between two dates is the
+difference of their ordinals). `export_log` is the audit record of regulator exports: the
+per-application hash chain in `event` records changes to applications, not reads of them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from gridconnect.store.tables import utc_column
+
+
+class CalendarDayRow(SQLModel, table=True):
+    __tablename__ = "calendar_day"
+
+    day: date = Field(primary_key=True)
+    is_workday: bool
+    # Working days from the start of the supported range up to and including this day.
+    workday_ordinal: int
+    provisional: bool
+
+
+class CalendarSyncRow(SQLModel, table=True):
+    """Which calendar `calendar_day` was filled from (a fingerprint of every day's kind)."""
+
+    __tablename__ = "calendar_sync"
+
+    id: int = Field(default=1, primary_key=True)
+    fingerprint: str = Field(max_length=64)
+    synced_at: datetime = utc_column()
+
+
+class ExportLogRow(SQLModel, table=True):
+    """One regulator export: who ran it, when, and which cursor range it covered."""
+
+    __tablename__ = "export_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor: str = Field(max_length=100)
+    at: datetime = utc_column(index=True)
+    cursor_from: str = Field(max_length=64)
+    cursor_to: str = Field(max_length=64)
+    applications: int
+    events: int
+    lines: int
+    channel: str = Field(max_length=8)  # "api" or "cli"
