@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from freezegun import freeze_time
 from sqlmodel import Session, select
@@ -15,7 +17,7 @@ from gridconnect.store.tables import EventRow
 
 
 @pytest.fixture
-def cli_env(services: Services, monkeypatch: pytest.MonkeyPatch) -> Services:
+def cli_env(services: Services, monkeypatch: pytest.MonkeyPatch) -> Iterator[Services]:
     monkeypatch.setenv("GRIDCONNECT_DATABASE_URL", services.engine.url.render_as_string(False))
     get_settings.cache_clear()
     yield services
