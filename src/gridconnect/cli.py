@@ -7,7 +7,12 @@ import typer
 from gridconnect.commands.audit import audit_app
 from gridconnect.commands.calendar import calendar_app
 from gridconnect.commands.db import db_app
+from gridconnect.commands.demo import demo_app
+from gridconnect.commands.export import export_app
 from gridconnect.commands.policy import policy_app
+from gridconnect.commands.report import report_app
+from gridconnect.commands.sla import sla_app
+from gridconnect.commands.users import users_app
 from gridconnect.config.settings import SettingsError, get_settings
 
 app = typer.Typer(
@@ -17,6 +22,11 @@ app.add_typer(db_app, name="db")
 app.add_typer(calendar_app, name="calendar", help="The official working-day calendar.")
 app.add_typer(policy_app, name="policy", help="The policy file: stages, documents, limits.")
 app.add_typer(audit_app, name="audit")
+app.add_typer(users_app, name="users", help="Staff accounts.")
+app.add_typer(demo_app, name="demo")
+app.add_typer(sla_app, name="sla", help="SLA clocks: scan, recompute, deliver alerts.")
+app.add_typer(report_app, name="report")
+app.add_typer(export_app, name="export")
 
 
 @app.callback()
@@ -48,6 +58,26 @@ def serve(
         raise typer.Exit(2) from None
     web = create_app(settings, start_scheduler=not no_scheduler)
     uvicorn.run(web, host=host or settings.host, port=port or settings.port)
+
+
+@app.command()
+def scheduler() -> None:
+    """Run the SLA scan and the outbox alone (for deployments with several API workers)."""
+    from gridconnect.scheduler.jobs import build_scheduler
+    from gridconnect.store.db import make_engine
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    typer.echo(
+        f"scheduler: SLA scan every {settings.scan_interval_seconds} s, "
+        f"outbox every {settings.outbox_interval_seconds} s (Ctrl-C stops)"
+    )
+    try:
+        build_scheduler(engine, settings, blocking=True).start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        engine.dispose()
 
 
 if __name__ == "__main__":

@@ -11,8 +11,24 @@ from sqlalchemy import Engine
 from gridconnect import __version__
 from gridconnect.api.errors import install_error_handlers
 from gridconnect.api.limits import BodySizeLimit
-from gridconnect.api.routers import calendar, health
+from gridconnect.api.pages import install_pages
+from gridconnect.api.routers import (
+    admin,
+    alerts,
+    applications,
+    auth,
+    calendar,
+    documents,
+    exports,
+    health,
+    public,
+    reports,
+    standards,
+    users,
+)
+from gridconnect.api.schemas.common import ERROR_RESPONSES
 from gridconnect.config.settings import Settings, get_settings
+from gridconnect.services.context import build_services
 from gridconnect.store.db import make_engine
 
 
@@ -23,11 +39,15 @@ def create_app(
 ) -> FastAPI:
     """Build the app. Nothing is connected until the lifespan starts."""
     settings = settings or get_settings()
+    if settings.environment == "production":
+        settings.check_for_serving()  # names GRIDCONNECT_SECRET_KEY when it is missing/default
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = engine is None
         app.state.engine = engine if engine is not None else make_engine(settings.database_url)
+        if getattr(app.state, "services", None) is None:
+            app.state.services = build_services(app.state.engine, settings)
         scheduler = None
         if start_scheduler:
             from gridconnect.scheduler.jobs import build_scheduler
@@ -49,10 +69,26 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.services = None
     if engine is not None:
         app.state.engine = engine
+        app.state.services = build_services(engine, settings)
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
-    app.include_router(calendar.router)
+    for module in (
+        auth,
+        applications,
+        documents,
+        public,
+        standards,
+        alerts,
+        admin,
+        users,
+        calendar,
+        reports,
+        exports,
+    ):
+        app.include_router(module.router, responses=ERROR_RESPONSES)
+    install_pages(app)
     return app

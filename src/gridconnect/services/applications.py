@@ -7,7 +7,7 @@ from typing import Any
 
 from gridconnect.clock import local_date
 from gridconnect.services.context import EVERYTHING, Scope, Services
-from gridconnect.store.alerts import enqueue, raise_alert
+from gridconnect.store.alerts import alert_dedup_key, enqueue, raise_alert
 from gridconnect.store.files import StoredFile
 from gridconnect.store.uow import UnitOfWork
 from gridconnect.workflow import application as flow
@@ -192,7 +192,7 @@ def _raise(
     svc: Services, uow: UnitOfWork, app: Application, alert: flow.RaisedAlert, ctx: flow.Context
 ) -> None:
     assert app.id is not None and alert.clock.id is not None
-    row = raise_alert(
+    raised = raise_alert(
         uow.session,
         clock_id=alert.clock.id,
         application_id=app.id,
@@ -202,16 +202,17 @@ def _raise(
         due_at=alert.clock.due_at,
         at=ctx.now,
     )
-    if row is not None:
-        alert.clock.breached_at = ctx.now
-        enqueue(
-            uow.session,
-            channels=svc.alert_channels,
-            topic="alert",
-            dedup_key=f"alert:{row.id}",
-            payload=alert_payload(app, row.level, alert.clock.kind, alert.clock.due_at, ctx.now),
-            at=ctx.now,
-        )
+    if raised is None:
+        return
+    alert_id, times = raised
+    enqueue(
+        uow.session,
+        channels=svc.alert_channels,
+        topic="alert",
+        dedup_key=alert_dedup_key(alert_id, times),
+        payload=alert_payload(app, alert.level, alert.clock.kind, alert.clock.due_at, ctx.now),
+        at=ctx.now,
+    )
 
 
 def alert_payload(

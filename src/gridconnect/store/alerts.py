@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from gridconnect.store.tables import AlertRow, OutboxRow
+
+ALERTS = cast(Any, AlertRow).__table__
 
 
 def _insert_for(session: Session) -> Any:
@@ -26,11 +29,14 @@ def raise_alert(
     level: str,
     due_at: datetime,
     at: datetime,
-) -> AlertRow | None:
-    """Insert the (clock, level) alert unless it exists; the new row, or None if it did."""
-    insert = _insert_for(session)
+) -> tuple[int, int] | None:
+    """Raise the (clock, level) alert once: (alert id, times raised), or None if it stands.
+
+    The row is unique per (clock, level). An alert that `sla recompute` withdrew
+    (cleared_at set) is raised again when the clock reaches that level again.
+    """
     statement = (
-        insert(AlertRow)
+        _insert_for(session)(AlertRow)
         .values(
             clock_id=clock_id,
             application_id=application_id,
@@ -39,14 +45,35 @@ def raise_alert(
             level=level,
             due_at=due_at,
             raised_at=at,
+            raised_count=1,
         )
         .on_conflict_do_nothing(index_elements=["clock_id", "level"])
-        .returning(AlertRow.__table__.c.id)  # type: ignore[attr-defined]
+        .returning(ALERTS.c.id)
     )
     new_id = session.execute(statement).scalar_one_or_none()
-    if new_id is None:
-        return None
-    return session.exec(select(AlertRow).where(AlertRow.id == new_id)).one()
+    if new_id is not None:
+        return int(new_id), 1
+    again = session.execute(
+        update(ALERTS)
+        .where(
+            ALERTS.c.clock_id == clock_id, ALERTS.c.level == level, ALERTS.c.cleared_at.is_not(None)
+        )
+        .values(
+            cleared_at=None,
+            raised_at=at,
+            due_at=due_at,
+            acknowledged_by=None,
+            acknowledged_at=None,
+            raised_count=ALERTS.c.raised_count + 1,
+        )
+        .returning(ALERTS.c.id, ALERTS.c.raised_count)
+    ).first()
+    return (int(again.id), int(again.raised_count)) if again is not None else None
+
+
+def alert_dedup_key(alert_id: int, times_raised: int) -> str:
+    """Outbox key of one raising of an alert (a re-raised alert is delivered again)."""
+    return f"alert:{alert_id}" if times_raised == 1 else f"alert:{alert_id}:{times_raised}"
 
 
 def enqueue(

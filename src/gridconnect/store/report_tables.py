@@ -10,9 +10,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import Index, Table
 from sqlmodel import Field, SQLModel
 
-from gridconnect.store.tables import utc_column
+from gridconnect.store.tables import (
+    AlertRow,
+    ApplicationRow,
+    ClockRow,
+    EventRow,
+    StageVisitRow,
+    utc_column,
+)
 
 
 class CalendarDayRow(SQLModel, table=True):
@@ -49,3 +57,18 @@ class ExportLogRow(SQLModel, table=True):
     events: int
     lines: int
     channel: str = Field(max_length=8)  # "api" or "cli"
+
+
+def _table(model: type[SQLModel]) -> Table:
+    return model.__table__  # type: ignore[attr-defined,no-any-return]
+
+
+# Indexes the period reports and the export filter on. Declared here, on the existing tables,
+# so that the models and migration 0002 stay in step without touching `tables.py`.
+REPORT_INDEXES = (
+    Index("ix_application_closed_at", _table(ApplicationRow).c.closed_at),
+    Index("ix_stage_visit_left_at", _table(StageVisitRow).c.left_at),
+    Index("ix_sla_clock_kind_stopped", _table(ClockRow).c.kind, _table(ClockRow).c.stopped_at),
+    Index("ix_alert_level_raised", _table(AlertRow).c.level, _table(AlertRow).c.raised_at),
+    Index("ix_event_action_at", _table(EventRow).c.action, _table(EventRow).c.at),
+)

@@ -162,6 +162,10 @@ class AlertRow(SQLModel, table=True):
     raised_at: datetime = utc_column()
     acknowledged_by: str | None = Field(default=None, max_length=100)
     acknowledged_at: datetime | None = utc_column(nullable=True)
+    # Set when a recompute moved the due so the alert no longer applies; the row is kept
+    # (unique per clock and level) and re-raised by the scan if the level is reached again.
+    cleared_at: datetime | None = utc_column(nullable=True)
+    raised_count: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class OutboxRow(SQLModel, table=True):

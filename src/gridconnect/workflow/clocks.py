@@ -71,6 +71,7 @@ def stop_clock(clock: Clock, at: datetime) -> bool:
         return False
     if at >= clock.due_at:
         clock.state = ClockState.BREACHED
+        clock.breached_at = at
         clock.late = True
         return True
     clock.state = ClockState.MET

@@ -5,8 +5,6 @@ The calendar comes from the `get_calendar` dependency (the process-wide
 `CalendarRangeError`, which the application's GridconnectError handler renders as 422.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated
 

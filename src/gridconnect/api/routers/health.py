@@ -1,7 +1,5 @@
 """Liveness and readiness."""
 
-from __future__ import annotations
-
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text

@@ -1,0 +1,27 @@
+"""The web pages (Chinese, server-rendered): public, customer, clerk, supervisor, admin.
+
+`install_pages(app)` mounts the static files, the page routers and the two page-only
+exception handlers (a refusal rendered as a page; a redirect to the login page).
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from gridconnect.api.pages import admin, application, clerk, public, staff, supervisor
+from gridconnect.api.pages.web import (
+    STATIC_DIR,
+    LoginRequired,
+    PageError,
+    login_required_handler,
+    page_error_handler,
+)
+
+
+def install_pages(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.add_exception_handler(PageError, page_error_handler)
+    app.add_exception_handler(LoginRequired, login_required_handler)
+    for module in (public, staff, clerk, application, supervisor, admin):
+        app.include_router(module.router)

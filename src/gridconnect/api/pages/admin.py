@@ -1,0 +1,80 @@
+"""Administration: the calendar years and their source, and loading a new holiday notice."""
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from gridconnect.api.pages.session import CsrfChecked, staff
+from gridconnect.api.pages.web import redirect, render, services_of
+from gridconnect.calendar import NoticeFileError, parse_notice, reset_default_calendar, save_notice
+from gridconnect.services.context import Services
+from gridconnect.services.sla_recompute import recompute_all
+from gridconnect.services.users import AuthUser
+
+router = APIRouter(prefix="/admin", tags=["pages"], include_in_schema=False)
+
+ADMIN = staff("admin")
+
+
+def load_notice(text: str, directory: Path, svc: Services) -> int:
+    """Validate, save, and recompute the deadlines that depended on the estimate; the year."""
+    notice = parse_notice(text)
+    save_notice(text, directory)
+    reset_default_calendar()
+    recompute_all(
+        engine=svc.engine,
+        calendar=svc.calendar,
+        policy=svc.policy,
+        now=svc.now(),
+        alert_channels=svc.alert_channels,
+    )
+    return notice.year
+
+
+def _page(request: Request, status_code: int = 200, **extra: object) -> Response:
+    svc = services_of(request)
+    context = {
+        "years": svc.calendar.years(),
+        "calendar_dir": request.app.state.settings.calendar_dir,
+        "loaded": request.query_params.get("loaded"),
+        **extra,
+    }
+    return render(request, "admin.html", context, status_code=status_code)
+
+
+@router.get("")
+def admin_page(request: Request, _user: AuthUser = ADMIN) -> Response:
+    return _page(request)
+
+
+@router.post("/calendar", dependencies=[CsrfChecked])
+async def upload_notice(
+    request: Request,
+    file: Annotated[UploadFile | None, Form()] = None,
+    _user: AuthUser = ADMIN,
+) -> Response:
+    """Validate and load a year's notice; a bad file is listed problem by problem, by line."""
+    directory = request.app.state.settings.calendar_dir
+    if directory is None:
+        return _page(request, 409, error="未设置日历目录（GRIDCONNECT_CALENDAR_DIR），无法保存。")
+    if file is None or not file.filename:
+        return _page(request, 422, error="请选择通知文件（TOML 格式，UTF-8 编码）。")
+    data = await file.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _page(request, 422, error="文件不是 UTF-8 编码的文本。", file_name=file.filename)
+    try:
+        year = await run_in_threadpool(load_notice, text, directory, services_of(request))
+    except NoticeFileError as exc:
+        return _page(
+            request,
+            422,
+            error="通知文件有误，未加载。请按以下逐行提示修改后重新上传：",
+            problems=exc.problems,
+            file_name=file.filename,
+        )
+    return redirect(f"/admin?loaded={year}")

@@ -1,0 +1,201 @@
+"""One application for staff: details, stages, documents, allowed actions, audit trail.
+
+Forms carry `expected_version`; when someone else changed the application in between, the
+page is shown again with the current state and a message, never an error page.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from gridconnect.api.pages.labels import clock_label, stage_label
+from gridconnect.api.pages.session import CsrfChecked, scope_of, staff
+from gridconnect.api.pages.web import PageError, redirect, render, services_of
+from gridconnect.errors import GridconnectError
+from gridconnect.services.applications import (
+    ACTIONS,
+    DocumentInput,
+    get_application,
+    perform,
+    record_document,
+)
+from gridconnect.services.listing import application_events
+from gridconnect.services.users import AuthUser
+from gridconnect.services.views import application_view
+from gridconnect.store.files import FileRefused
+from gridconnect.workflow.errors import (
+    ApplicationNotFound,
+    DocumentNotAllowed,
+    InvalidApplication,
+    InvalidTransition,
+    MissingDocuments,
+    UnknownSuspensionReason,
+    VersionConflict,
+)
+
+router = APIRouter(prefix="/workbench/applications", tags=["pages"], include_in_schema=False)
+
+STAFF = staff("clerk", "supervisor", "admin")
+CONFLICT = "此申请已被他人更新，请刷新后重试"
+DONE = {
+    "registered": "申请已登记受理。",
+    "document": "资料已登记。",
+    "advance": "已办结本环节。",
+    "suspend": "已暂停，计时暂停。",
+    "resume": "已恢复办理，时限已顺延。",
+    "cancel": "申请已撤销。",
+    "start_gov_approval": "已登记报送政府审批。",
+    "complete_gov_approval": "已登记政府审批完成。",
+}
+
+
+def _not_found() -> PageError:
+    return PageError(404, "未找到申请", "申请不存在，或不在您所辖的供电企业和地市范围内。")
+
+
+def _page(
+    request: Request, user: AuthUser, application_id: int, status_code: int = 200, **extra: Any
+) -> Response:
+    svc = services_of(request)
+    scope = scope_of(user)
+    try:
+        app = get_application(svc, application_id, scope)
+    except ApplicationNotFound:
+        raise _not_found() from None
+    policy = svc.policy
+    view = application_view(policy, svc.calendar, app, svc.now())
+    kind = view["kind"]
+    for clock in view["clocks"]:
+        clock["name"] = clock_label(policy, kind, clock["kind"])
+    for document in view["documents"]:
+        document["stage_name"] = stage_label(policy, kind, document["stage"])
+    events = application_events(svc, application_id, scope)
+    for event in events:
+        after, doc_type = event["stage_after"], event["details"].get("doc_type")
+        event["stage_name"] = stage_label(policy, kind, after) if after else ""
+        event["doc_name"] = policy.documents[doc_type].name if doc_type in policy.documents else ""
+    whitelist = policy.whitelist(kind, app.stage) if app.is_open else ()
+    context = {
+        "app": view,
+        "kind_name": policy.kind(kind).name,
+        "stage_name": stage_label(policy, kind, view["stage"]),
+        "events": events,
+        "whitelist": whitelist,
+        "reasons": policy.suspension_reasons,
+        "reason_names": {r.code: r.name for r in policy.suspension_reasons},
+        "unconfigured": [clock_label(policy, kind, c) for c in view["unconfigured_clocks"]],
+        "doc_values": {"source": "e_license"},
+        "doc_errors": {},
+        "done": DONE.get(request.query_params.get("done", "")),
+        **extra,
+    }
+    return render(request, "application.html", context, status_code=status_code)
+
+
+@router.get("/{application_id}")
+def application_page(request: Request, application_id: int, user: AuthUser = STAFF) -> Response:
+    return _page(request, user, application_id)
+
+
+def _document_errors(exc: GridconnectError, allowed: list[str]) -> dict[str, str]:
+    if isinstance(exc, DocumentNotAllowed):
+        return {"doc_type": "本环节不能要求此类资料，请从列表中选择：" + "、".join(allowed)}
+    if isinstance(exc, FileRefused):
+        return {"file": "请上传 PDF、JPEG 或 PNG 文件（不能为空，且不超过上传大小限制）"}
+    fields = [p.get("field") for p in exc.details or [] if isinstance(p, dict)]
+    errors = {}
+    if "reference" in fields:
+        errors["reference"] = "电子证照方式须填写证照编号"
+    if "file" in fields:
+        errors["file"] = "上传方式须选择要上传的文件"
+    if "source" in fields:
+        errors["source"] = "请选择资料来源"
+    return errors or {"doc_type": exc.message}
+
+
+@router.post("/{application_id}/documents", dependencies=[CsrfChecked])
+async def add_document(
+    request: Request,
+    application_id: int,
+    doc_type: Annotated[str, Form()] = "",
+    source: Annotated[str, Form()] = "",
+    reference: Annotated[str, Form()] = "",
+    expected_version: Annotated[int | None, Form()] = None,
+    file: Annotated[UploadFile | None, Form()] = None,
+    user: AuthUser = STAFF,
+) -> Response:
+    """Record one whitelisted document of the current stage (upload or e-licence)."""
+    content = await file.read() if file is not None and file.filename else None
+    document = DocumentInput(
+        doc_type=doc_type,
+        source=source,
+        reference=reference.strip() or None,
+        content=content,
+        declared_type=file.content_type if content is not None and file is not None else None,
+        file_name=file.filename if content is not None and file is not None else None,
+    )
+    svc = services_of(request)
+    try:
+        await run_in_threadpool(
+            record_document,
+            svc,
+            application_id,
+            document,
+            user.username,
+            scope_of(user),
+            expected_version,
+        )
+    except ApplicationNotFound:
+        raise _not_found() from None
+    except VersionConflict:
+        return _page(request, user, application_id, 409, conflict=CONFLICT)
+    except (DocumentNotAllowed, InvalidApplication, FileRefused, InvalidTransition) as exc:
+        app = get_application(svc, application_id, scope_of(user))
+        allowed = [d.name for d in svc.policy.whitelist(app.kind, app.stage)] if app.is_open else []
+        values = {"doc_type": doc_type, "source": source, "reference": reference}
+        errors = _document_errors(exc, allowed)
+        return _page(request, user, application_id, 422, doc_values=values, doc_errors=errors)
+    return redirect(f"/workbench/applications/{application_id}?done=document")
+
+
+@router.post("/{application_id}/actions/{action}", dependencies=[CsrfChecked])
+def act(
+    request: Request,
+    application_id: int,
+    action: str,
+    expected_version: Annotated[int | None, Form()] = None,
+    reason_code: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    user: AuthUser = STAFF,
+) -> Response:
+    """Run one action the stage machine allows now."""
+    if action not in ACTIONS:
+        raise PageError(404, "无此操作", "该操作不存在。")
+    svc = services_of(request)
+    try:
+        perform(
+            svc,
+            application_id,
+            action,
+            user.username,
+            scope_of(user),
+            expected_version,
+            reason_code=reason_code or None,
+            note=note.strip() or None,
+        )
+    except ApplicationNotFound:
+        raise _not_found() from None
+    except VersionConflict:
+        return _page(request, user, application_id, 409, conflict=CONFLICT)
+    except UnknownSuspensionReason:
+        error = "请从列表中选择暂停原因"
+        return _page(request, user, application_id, 422, action_error=error)
+    except MissingDocuments:
+        error = "本环节资料尚未齐全，不能办结（请先登记缺少的资料）"
+        return _page(request, user, application_id, 422, action_error=error)
+    except InvalidTransition:
+        error = "当前状态下不能执行此操作，请刷新后查看可用操作"
+        return _page(request, user, application_id, 409, action_error=error)
+    return redirect(f"/workbench/applications/{application_id}?done={action}")

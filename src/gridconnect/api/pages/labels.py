@@ -1,0 +1,95 @@
+"""Chinese words for codes the policy does not name (kinds of day, clocks, states, actions)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from gridconnect.config.policy_model import AREA_CLASS_NAMES, STAGE_PREFIX, Policy
+from gridconnect.config.standards import CLOCK_NAMES
+
+COMPANY_NAMES: Mapping[str, str] = MappingProxyType(
+    {"sgcc": "国网陕西省电力公司", "local": "陕西省地方电力（集团）有限公司"}
+)
+AREA_NAMES = AREA_CLASS_NAMES
+CHANNEL_NAMES = MappingProxyType({"hall": "营业厅", "online": "网上国网/网站", "app": "手机应用"})
+SUPPLY_NAMES = MappingProxyType({"single": "单电源", "dual": "双电源"})
+STATUS_NAMES = MappingProxyType(
+    {"open": "办理中", "connected": "已送电", "cancelled": "已撤销", "suspended": "已暂停"}
+)
+SOURCE_NAMES = MappingProxyType({"upload": "上传文件", "e_license": "电子证照（数据共享）"})
+DAY_KIND_NAMES = MappingProxyType(
+    {
+        "workday": "工作日",
+        "weekend": "休息日",
+        "holiday": "法定节假日",
+        "adjusted_workday": "调休上班日",
+    }
+)
+YEAR_SOURCE_NAMES = MappingProxyType({"notice": "国务院通知", "estimate": "按法定规则估算"})
+CLOCK_STATE_NAMES = MappingProxyType(
+    {
+        "running": "计时中",
+        "paused": "已暂停计时",
+        "met": "按期完成",
+        "breached": "已超期",
+        "cancelled": "已取消",
+    }
+)
+URGENCY_NAMES = MappingProxyType(
+    {"on_time": "正常", "warning": "预警", "breached": "超期", "none": "无时限"}
+)
+ACTION_NAMES = MappingProxyType(
+    {
+        "advance": "办结本环节，进入下一环节",
+        "suspend": "暂停（客户原因）",
+        "resume": "恢复办理",
+        "cancel": "撤销申请（客户要求）",
+        "start_gov_approval": "登记报送政府审批",
+        "complete_gov_approval": "登记政府审批完成",
+    }
+)
+EVENT_NAMES = MappingProxyType(
+    {
+        "received": "受理申请",
+        "document_recorded": "登记资料",
+        "advanced": "进入下一环节",
+        "connected": "装表接电，已送电",
+        "suspended": "暂停",
+        "resumed": "恢复",
+        "cancelled": "撤销",
+        "gov_approval_started": "报送政府审批",
+        "gov_approval_completed": "政府审批完成",
+    }
+)
+ROLE_NAMES = MappingProxyType({"clerk": "受理员", "supervisor": "主管", "admin": "管理员"})
+ALERT_LEVEL_NAMES = MappingProxyType({"warning": "预警", "breach": "超期"})
+
+
+def clock_label(policy: Policy, kind: str, clock: str) -> str:
+    """A clock's Chinese name for an application kind (a stage clock is named by its stage)."""
+    if clock.startswith(STAGE_PREFIX):
+        code = clock[len(STAGE_PREFIX) :]
+        for spec in policy.kind(kind).stages:
+            if spec.code == code:
+                return f"{spec.name}环节"
+        return code
+    return CLOCK_NAMES.get(clock, clock)
+
+
+def stage_label(policy: Policy, kind: str, stage: str) -> str:
+    if stage in ("connected", "cancelled"):
+        return STATUS_NAMES[stage]
+    for spec in policy.kind(kind).stages:
+        if spec.code == stage:
+            return spec.name
+    return stage
+
+
+def all_stage_names(policy: Policy) -> dict[str, str]:
+    """Every stage code of every kind with its name (the workbench's stage filter)."""
+    names: dict[str, str] = {}
+    for kind in policy.kinds.values():
+        for spec in kind.stages:
+            names.setdefault(spec.code, spec.name)
+    return names

@@ -1,0 +1,163 @@
+"""Applications for staff: register, list, read, audit trail and the stage actions."""
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, status
+
+from gridconnect.api.auth import AuthUser, CurrentUser, require_roles, user_scope
+from gridconnect.api.content import require_json
+from gridconnect.api.deps import ServicesDep
+from gridconnect.api.schemas.applications import (
+    ActionIn,
+    ApplicationCreate,
+    ApplicationPage,
+    ApplicationPublic,
+    CancelIn,
+    EventOut,
+    SuspendIn,
+)
+from gridconnect.errors import InvalidInput
+from gridconnect.services.applications import get_application, perform, receive_application
+from gridconnect.services.context import Services
+from gridconnect.services.listing import Filters, application_events, list_applications
+from gridconnect.services.views import application_view
+from gridconnect.workflow.model import Application
+
+router = APIRouter(prefix="/api/v1/applications", tags=["applications"])
+
+AppId = Annotated[int, Path(ge=1, le=2_147_483_647, description="application id")]
+Clerk = Annotated[AuthUser, Depends(require_roles("clerk"))]
+Worker = Annotated[AuthUser, Depends(require_roles("clerk", "supervisor"))]
+JSON_ONLY = [Depends(require_json)]
+
+
+def view(svc: Services, app: Application) -> dict[str, Any]:
+    return application_view(svc.policy, svc.calendar, app, svc.now())
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ApplicationPublic,
+    dependencies=JSON_ONLY,
+)
+def create_application(body: ApplicationCreate, user: Clerk, svc: ServicesDep) -> dict[str, Any]:
+    """Register an application received at the service hall (company from the clerk)."""
+    if body.city not in user.cities:
+        raise InvalidInput(
+            f"{body.city} is not one of your cities",
+            [{"field": "city", "message": f"must be one of {'、'.join(user.cities)}"}],
+        )
+    assert user.company is not None
+    app = receive_application(svc, body.command(user.company), actor=user.username)
+    return view(svc, app)
+
+
+@router.get("", response_model=ApplicationPage)
+def list_all(
+    user: CurrentUser,
+    svc: ServicesDep,
+    stage: Annotated[str | None, Query(max_length=32)] = None,
+    city: Annotated[str | None, Query(max_length=16)] = None,
+    status_: Annotated[
+        Literal["open", "connected", "cancelled"] | None, Query(alias="status")
+    ] = None,
+    clock_state: Literal["running", "paused", "met", "breached", "cancelled"] | None = None,
+    sort: Annotated[
+        Literal["due", "newest", "oldest"], Query(description="due: most urgent first")
+    ] = "newest",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> dict[str, Any]:
+    """Applications in your company and cities, filtered, sorted and paginated."""
+    filters = Filters(stage=stage, city=city, status=status_, clock_state=clock_state)
+    items, total = list_applications(svc, user_scope(user), filters, sort, limit, offset)
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+@router.get("/{application_id}", response_model=ApplicationPublic)
+def read(application_id: AppId, user: CurrentUser, svc: ServicesDep) -> dict[str, Any]:
+    """One application with its stages, documents, missing documents, actions and clocks."""
+    return view(svc, get_application(svc, application_id, user_scope(user)))
+
+
+@router.get("/{application_id}/events", response_model=list[EventOut])
+def events(application_id: AppId, user: CurrentUser, svc: ServicesDep) -> list[dict[str, Any]]:
+    """The audit trail, oldest first (hash-chained)."""
+    return application_events(svc, application_id, user_scope(user))
+
+
+def _act(
+    svc: Services,
+    user: AuthUser,
+    application_id: int,
+    action: str,
+    body: ActionIn | None,
+    reason_code: str | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
+    app = perform(
+        svc,
+        application_id,
+        action,
+        actor=user.username,
+        scope=user_scope(user),
+        expected_version=body.expected_version if body else None,
+        reason_code=reason_code,
+        note=note,
+    )
+    return view(svc, app)
+
+
+@router.post("/{application_id}/advance", response_model=ApplicationPublic, dependencies=JSON_ONLY)
+def advance(
+    application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
+) -> dict[str, Any]:
+    """Move to the next stage (all documents of this stage needed); the last one connects."""
+    return _act(svc, user, application_id, "advance", body)
+
+
+@router.post("/{application_id}/suspend", response_model=ApplicationPublic, dependencies=JSON_ONLY)
+def suspend(
+    application_id: AppId, body: SuspendIn, user: Worker, svc: ServicesDep
+) -> dict[str, Any]:
+    """Suspend for a customer-side reason; the clocks pause."""
+    return _act(svc, user, application_id, "suspend", body, body.reason_code, body.note)
+
+
+@router.post("/{application_id}/resume", response_model=ApplicationPublic, dependencies=JSON_ONLY)
+def resume(
+    application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
+) -> dict[str, Any]:
+    """Resume a suspended application; deadlines move out by the working days suspended."""
+    return _act(svc, user, application_id, "resume", body)
+
+
+@router.post("/{application_id}/cancel", response_model=ApplicationPublic, dependencies=JSON_ONLY)
+def cancel(
+    application_id: AppId, user: Worker, svc: ServicesDep, body: CancelIn | None = None
+) -> dict[str, Any]:
+    """Cancel at the customer's request."""
+    return _act(svc, user, application_id, "cancel", body, note=body.note if body else None)
+
+
+@router.post(
+    "/{application_id}/gov-approval/start", response_model=ApplicationPublic, dependencies=JSON_ONLY
+)
+def start_gov_approval(
+    application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
+) -> dict[str, Any]:
+    """Start the government approval of the connection works (its own clock)."""
+    return _act(svc, user, application_id, "start_gov_approval", body)
+
+
+@router.post(
+    "/{application_id}/gov-approval/complete",
+    response_model=ApplicationPublic,
+    dependencies=JSON_ONLY,
+)
+def complete_gov_approval(
+    application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
+) -> dict[str, Any]:
+    """Record that the government approval is granted."""
+    return _act(svc, user, application_id, "complete_gov_approval", body)

@@ -1,0 +1,112 @@
+"""Documents of an application: an uploaded file (multipart) or an e-licence (JSON)."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from gridconnect.api.auth import AuthUser, require_roles, user_scope
+from gridconnect.api.content import InvalidBody, MalformedJson, is_json, media_type
+from gridconnect.api.deps import ServicesDep
+from gridconnect.api.routers.applications import AppId, view
+from gridconnect.api.schemas.applications import ApplicationPublic, ELicenseDocumentIn
+from gridconnect.services.applications import DocumentInput, record_document
+
+router = APIRouter(prefix="/api/v1/applications", tags=["documents"])
+
+Worker = Annotated[AuthUser, Depends(require_roles("clerk", "supervisor"))]
+
+MULTIPART_SCHEMA = {
+    "type": "object",
+    "required": ["doc_type", "file"],
+    "properties": {
+        "doc_type": {"type": "string", "minLength": 1, "maxLength": 64},
+        "file": {"type": "string", "format": "binary", "description": "PDF, JPEG or PNG"},
+        "expected_version": {"type": "integer", "minimum": 1, "maximum": 2_147_483_647},
+    },
+}
+REQUEST_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {"schema": MULTIPART_SCHEMA},
+        "application/json": {"schema": ELicenseDocumentIn.model_json_schema()},
+    },
+}
+
+
+def _invalid(field: str, message: str) -> InvalidBody:
+    return InvalidBody(f"invalid value for: {field}", [{"field": field, "message": message}])
+
+
+async def _from_json(request: Request) -> tuple[DocumentInput, int | None]:
+    try:
+        body = ELicenseDocumentIn.model_validate_json(await request.body())
+    except ValidationError as exc:
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            raise MalformedJson("the request body is not valid JSON", None) from None
+        details = [
+            {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
+            for e in exc.errors()
+        ]
+        fields = ", ".join(sorted({d["field"] for d in details}))
+        raise InvalidBody(f"invalid value for: {fields}", details) from None
+    document = DocumentInput(body.doc_type, "e_license", reference=body.reference)
+    return document, body.expected_version
+
+
+async def _from_form(request: Request) -> tuple[DocumentInput, int | None]:
+    form = await request.form()
+    doc_type, upload = form.get("doc_type"), form.get("file")
+    if not isinstance(doc_type, str) or not 0 < len(doc_type) <= 64:
+        raise _invalid("doc_type", "required, 1 to 64 characters")
+    if not isinstance(upload, UploadFile):
+        raise _invalid("file", "required: the document as a file part")
+    expected = form.get("expected_version")
+    version: int | None = None
+    if isinstance(expected, str) and expected != "":
+        if not expected.isdigit() or not 1 <= int(expected) <= 2_147_483_647:
+            raise _invalid("expected_version", "a positive integer")
+        version = int(expected)
+    content = await upload.read()
+    document = DocumentInput(
+        doc_type,
+        "upload",
+        content=content,
+        declared_type=upload.content_type,
+        file_name=(upload.filename or "")[:255] or None,
+    )
+    return document, version
+
+
+@router.post(
+    "/{application_id}/documents",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ApplicationPublic,
+    openapi_extra={"requestBody": REQUEST_BODY},
+)
+async def add_document(
+    application_id: AppId, request: Request, user: Worker, svc: ServicesDep
+) -> dict[str, Any]:
+    """Record a document of the current stage: upload a file or cite an e-licence."""
+    kind = media_type(request)
+    if kind == "multipart/form-data":
+        document, version = await _from_form(request)
+    elif is_json(kind):
+        document, version = await _from_json(request)
+    else:
+        raise HTTPException(
+            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            "send multipart/form-data (doc_type, file) or application/json (e-licence)",
+        )
+    app = await run_in_threadpool(
+        record_document,
+        svc,
+        application_id,
+        document,
+        user.username,
+        user_scope(user),
+        version,
+    )
+    return await run_in_threadpool(view, svc, app)

@@ -1,0 +1,51 @@
+"""The regulator data interface (L31–32): changes since a cursor, as JSON Lines."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from gridconnect.api.auth import AuthUser, require_roles
+from gridconnect.api.deps import ServicesDep
+from gridconnect.services.export import DEFAULT_LIMIT, MAX_LIMIT, export_changes, export_log
+
+router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
+
+Admin = Annotated[AuthUser, Depends(require_roles("admin"))]
+
+
+@router.get(
+    "/regulator",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "JSON Lines: applications, then the next cursor",
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        }
+    },
+)
+def regulator(
+    user: Admin,
+    svc: ServicesDep,
+    cursor: Annotated[str, Query(description="next_cursor of the previous export")] = "",
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+) -> Response:
+    """Applications changed since the cursor (docs/regulator-export.md); recorded in the
+    export log."""
+    batch = export_changes(svc, cursor, actor=user.username, channel="api", limit=limit)
+    return Response(
+        batch.text(),
+        media_type="application/x-ndjson; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="regulator-{batch.next_cursor}.jsonl"',
+            "X-Next-Cursor": str(batch.next_cursor),
+        },
+    )
+
+
+@router.get("/log")
+def log(
+    user: Admin, svc: ServicesDep, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> list[dict[str, Any]]:
+    """Who exported what and when, newest first (the audit record of exports)."""
+    return [{**row, "at": row["at"].isoformat()} for row in export_log(svc, limit)]

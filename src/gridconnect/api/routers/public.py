@@ -1,0 +1,41 @@
+"""Customers without an account: apply online and follow the application with a code."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, status
+from starlette.concurrency import run_in_threadpool
+
+from gridconnect.api.content import require_json
+from gridconnect.api.deps import ServicesDep, SettingsDep
+from gridconnect.api.schemas.applications import PublicApplicationCreate
+from gridconnect.api.schemas.public import PublicReceipt, PublicStatus
+from gridconnect.services.public import apply_online, public_status
+
+router = APIRouter(prefix="/api/v1/public/applications", tags=["public"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PublicReceipt,
+    dependencies=[Depends(require_json)],
+)
+def apply(body: PublicApplicationCreate, svc: ServicesDep, settings: SettingsDep) -> dict[str, Any]:
+    """Apply online, at any hour; keep the access code: it is shown only this once."""
+    app, code = apply_online(svc, body.command(body.company), settings.secret_key)
+    return {
+        "number": app.number,
+        "access_code": code,
+        "status_url": f"/api/v1/public/applications/{app.number}",
+    }
+
+
+@router.get("/{number}", response_model=PublicStatus)
+async def read_status(
+    number: Annotated[str, Path(max_length=32)],
+    svc: ServicesDep,
+    settings: SettingsDep,
+    access_code: Annotated[str | None, Header(alias="X-Access-Code", max_length=64)] = None,
+) -> dict[str, Any]:
+    """Stage, history, missing documents and deadlines (name and phone masked)."""
+    return await run_in_threadpool(public_status, svc, number, access_code, settings.secret_key)

@@ -1,0 +1,55 @@
+"""Staff accounts, managed by administrators."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, status
+from starlette.concurrency import run_in_threadpool
+
+from gridconnect.api.auth import AuthUser, require_roles
+from gridconnect.api.content import require_json
+from gridconnect.api.deps import EngineDep
+from gridconnect.api.schemas.common import UserCreate, UserPublic
+from gridconnect.services.users import add_user, deactivate, list_users
+
+router = APIRouter(prefix="/api/v1/users", tags=["users"])
+
+Admin = Annotated[AuthUser, Depends(require_roles("admin"))]
+
+
+def _public(user: AuthUser) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "username": user.username,
+        "role": user.role,
+        "company": user.company,
+        "cities": list(user.cities),
+        "active": user.active,
+    }
+
+
+@router.get("", response_model=list[UserPublic])
+def users(_user: Admin, engine: EngineDep) -> list[dict[str, Any]]:
+    """Every account, active or not."""
+    return [_public(u) for u in list_users(engine)]
+
+
+@router.post(
+    "",
+    response_model=UserPublic,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require_json)],
+)
+async def create_user(body: UserCreate, _user: Admin, engine: EngineDep) -> dict[str, Any]:
+    """Add an account (clerks and supervisors need a company and their cities)."""
+    user = await run_in_threadpool(
+        add_user, engine, body.username, body.password, body.role, body.company, body.cities
+    )
+    return _public(user)
+
+
+@router.post("/{username}/deactivate", response_model=UserPublic)
+def deactivate_user(
+    username: Annotated[str, Path(max_length=64)], _user: Admin, engine: EngineDep
+) -> dict[str, Any]:
+    """Stop an account from signing in; its tokens stop working at once."""
+    return _public(deactivate(engine, username))

@@ -1,0 +1,75 @@
+"""Bodies shared by every router: the error body, tokens, users, administration."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: Any = None
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in {
+        400: "bad request",
+        401: "not signed in, or the token is invalid or expired",
+        403: "the user's role may not do this",
+        404: "unknown, or outside the user's company and cities",
+        405: "method not allowed",
+        409: "version conflict or an action not allowed now",
+        413: "body too large",
+        415: "unsupported content type",
+        422: "invalid input; `details` names the fields",
+        429: "too many wrong access codes",
+    }.items()
+}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- authentication -----------------------------------------------------------------------
+class Token(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+
+
+# -- users and administration -------------------------------------------------------------
+class UserCreate(Strict):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=8, max_length=200)
+    role: Literal["clerk", "supervisor", "admin"]
+    company: Literal["sgcc", "local"] | None = None
+    cities: list[str] = Field(default_factory=list, max_length=11)
+
+
+class UserPublic(BaseModel):
+    id: int
+    username: str
+    role: str
+    company: str | None
+    cities: list[str]
+    active: bool
+
+
+class CalendarYear(BaseModel):
+    year: int
+    source: Literal["notice", "estimate"]
+    title: str | None
+    number: str | None
+    published: str | None
+
+
+class CalendarLoaded(BaseModel):
+    year: int
+    title: str
+    published: str
+    days_off: int
+    adjusted_workdays: int

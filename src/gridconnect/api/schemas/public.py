@@ -1,0 +1,64 @@
+"""What customers (no account) send and see, and the alerts supervisors see."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from gridconnect.api.schemas.applications import MissingDocument
+
+
+# -- customers (public) -------------------------------------------------------------------
+class PublicReceipt(BaseModel):
+    number: str
+    access_code: str = Field(description="shown once; needed to read the status")
+    status_url: str
+
+
+class PublicStage(BaseModel):
+    stage: str
+    name: str
+    state: str
+    entered_at: str | None
+    left_at: str | None
+
+
+class PublicDeadline(BaseModel):
+    kind: str
+    limit_working_days: int
+    due_at: str | None
+    due_date: str | None
+    state: str
+    working_days_left: int | None
+    provisional: bool
+
+
+class PublicStatus(BaseModel):
+    number: str
+    kind: str
+    city: str
+    customer_name: str
+    customer_phone: str
+    stage: str
+    status: str
+    suspended: bool
+    received_at: str
+    stages: list[PublicStage]
+    missing_documents: list[MissingDocument]
+    deadlines: list[PublicDeadline]
+
+
+# -- alerts -------------------------------------------------------------------------------
+class AlertOut(BaseModel):
+    id: int
+    application_id: int
+    number: str
+    company: str
+    city: str
+    level: str
+    clock: str
+    due_at: str
+    raised_at: str
+    acknowledged_by: str | None
+    acknowledged_at: str | None
+    cleared_at: str | None = None  # withdrawn by a recompute (the deadline moved out)
+    times_raised: int = 1

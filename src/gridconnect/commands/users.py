@@ -1,0 +1,76 @@
+"""`gridconnect users ...`: staff accounts. Passwords come from standard input, never argv."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from gridconnect.config.settings import get_settings
+from gridconnect.errors import GridconnectError
+from gridconnect.services.users import ROLES, add_user, deactivate, list_users
+from gridconnect.store.db import make_engine
+
+users_app = typer.Typer(help="Staff accounts (clerks, supervisors, administrators).")
+
+
+def _read_password() -> str:
+    # On a terminal, ask twice without echo; from a pipe, take the first line.
+    if sys.stdin.isatty():
+        return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _fail(exc: GridconnectError) -> typer.Exit:
+    typer.echo(f"error: {exc.message}", err=True)
+    if isinstance(exc.details, list):
+        for problem in exc.details:
+            typer.echo(f"  {problem.get('field')}: {problem.get('message')}", err=True)
+    return typer.Exit(code=1)
+
+
+@users_app.command()
+def add(
+    name: Annotated[str, typer.Argument(help="user name to sign in with")],
+    role: Annotated[str, typer.Option(help=" | ".join(ROLES))],
+    company: Annotated[str | None, typer.Option(help="sgcc | local")] = None,
+    city: Annotated[list[str] | None, typer.Option("--city", help="a city served (repeat)")] = None,
+) -> None:
+    """Add a user; the password is read from standard input."""
+    password = _read_password()
+    engine = make_engine(get_settings().database_url)
+    try:
+        user = add_user(engine, name, password, role, company, city or [])
+    except GridconnectError as exc:
+        raise _fail(exc) from None
+    finally:
+        engine.dispose()
+    where = f" {user.company} {'、'.join(user.cities)}" if user.company else ""
+    typer.echo(f"added {user.username} ({user.role}{where})")
+
+
+@users_app.command("list")
+def list_command() -> None:
+    """List the users: name, role, company, cities, active."""
+    engine = make_engine(get_settings().database_url)
+    try:
+        for user in list_users(engine):
+            state = "active" if user.active else "inactive"
+            cities = ",".join(user.cities) or "-"
+            typer.echo(f"{user.username}\t{user.role}\t{user.company or '-'}\t{cities}\t{state}")
+    finally:
+        engine.dispose()
+
+
+@users_app.command("deactivate")
+def deactivate_command(name: str) -> None:
+    """Stop a user from signing in (their tokens stop working at once)."""
+    engine = make_engine(get_settings().database_url)
+    try:
+        deactivate(engine, name)
+    except GridconnectError as exc:
+        raise _fail(exc) from None
+    finally:
+        engine.dispose()
+    typer.echo(f"deactivated {name}")

@@ -1,0 +1,85 @@
+"""Warnings and breaches for supervisors: list them within a scope, acknowledge them."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from gridconnect.errors import NotFound
+from gridconnect.services.context import Scope, Services
+from gridconnect.store.tables import AlertRow, ApplicationRow, ClockRow
+
+AlertState = Literal["open", "acknowledged", "all"]
+
+
+class AlertNotFound(NotFound):
+    code = "alert_not_found"
+
+
+def _query(scope: Scope) -> Any:
+    statement = (
+        select(AlertRow, ApplicationRow.number, ClockRow.kind)
+        .join(ApplicationRow, col(ApplicationRow.id) == col(AlertRow.application_id))
+        .join(ClockRow, col(ClockRow.id) == col(AlertRow.clock_id))
+    )
+    if scope.company is not None:
+        statement = statement.where(col(AlertRow.company) == scope.company)
+    if scope.cities is not None:
+        statement = statement.where(col(AlertRow.city).in_(scope.cities))
+    return statement
+
+
+def _view(alert: AlertRow, number: str, clock_kind: str) -> dict[str, Any]:
+    assert alert.id is not None
+    return {
+        "id": alert.id,
+        "application_id": alert.application_id,
+        "number": number,
+        "company": alert.company,
+        "city": alert.city,
+        "level": alert.level,
+        "clock": clock_kind,
+        "due_at": alert.due_at.isoformat(),
+        "raised_at": alert.raised_at.isoformat(),
+        "acknowledged_by": alert.acknowledged_by,
+        "acknowledged_at": alert.acknowledged_at.isoformat() if alert.acknowledged_at else None,
+        "cleared_at": alert.cleared_at.isoformat() if alert.cleared_at else None,
+        "times_raised": alert.raised_count,
+    }
+
+
+def list_alerts(
+    svc: Services, scope: Scope, state: AlertState = "open", limit: int = 200
+) -> list[dict[str, Any]]:
+    """Alerts in the scope, newest first; `open` means neither acknowledged nor withdrawn."""
+    statement = _query(scope)
+    if state == "open":
+        statement = statement.where(
+            col(AlertRow.acknowledged_at).is_(None), col(AlertRow.cleared_at).is_(None)
+        )
+    elif state == "acknowledged":
+        statement = statement.where(col(AlertRow.acknowledged_at).is_not(None))
+    statement = statement.order_by(col(AlertRow.raised_at).desc(), col(AlertRow.id).desc())
+    with svc.unit_of_work() as uow:
+        rows = uow.session.execute(statement.limit(limit)).all()
+        return [_view(alert, number, kind) for alert, number, kind in rows]
+
+
+def acknowledge(svc: Services, alert_id: int, actor: str, scope: Scope) -> dict[str, Any]:
+    """Mark an alert seen (who, when); the first acknowledgement stands. 404 outside scope."""
+    statement = _query(scope).where(col(AlertRow.id) == alert_id)
+    with svc.unit_of_work() as uow:
+        if uow.session.execute(statement).first() is None:
+            raise AlertNotFound(f"alert {alert_id} not found", {"alert_id": alert_id})
+        # Conditional update: of two supervisors acknowledging at once, the first one stays.
+        uow.session.execute(
+            update(AlertRow)
+            .where(col(AlertRow.id) == alert_id, col(AlertRow.acknowledged_at).is_(None))
+            .values(acknowledged_by=actor, acknowledged_at=svc.now())
+        )
+        uow.commit()
+        uow.session.expire_all()
+        alert, number, kind = uow.session.execute(statement).one()
+        return _view(alert, number, kind)

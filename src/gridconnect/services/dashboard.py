@@ -1,0 +1,229 @@
+"""What the workbench and the supervisor's dashboard read: one SQL query each, no full loads.
+
+The queue and the breached list come straight from the application and clock tables (the
+earliest due of each application's open clocks), so a page costs one query whatever the
+number of applications. On-time rates count the clocks that ended this month (on time unless
+late) plus the open clocks already past a due that fell this month (late).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlmodel import col
+
+from gridconnect.calendar import WorkingCalendar
+from gridconnect.clock import local_date
+from gridconnect.config.policy_model import STAGE_PREFIX
+from gridconnect.services.context import Scope, Services
+from gridconnect.services.reports.periods import month
+from gridconnect.store.tables import ApplicationRow, ClockRow
+
+QUEUE_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    id: int
+    number: str
+    kind: str
+    city: str
+    customer_name: str
+    stage: str
+    status: str
+    suspended: bool
+    received_at: datetime
+    due_date: date | None
+    working_days_left: int | None
+    urgency: str  # on_time, warning, breached, none
+
+
+def _in_scope(statement: Any, scope: Scope) -> Any:
+    if scope.company is not None:
+        statement = statement.where(col(ApplicationRow.company) == scope.company)
+    if scope.cities is not None:
+        statement = statement.where(col(ApplicationRow.city).in_(scope.cities))
+    return statement
+
+
+def _open_clock() -> Any:
+    return and_(col(ClockRow.stopped_at).is_(None), col(ClockRow.state) != "cancelled")
+
+
+def _days_left(calendar: WorkingCalendar, today: date, due_at: datetime) -> tuple[date, int]:
+    due_date = local_date(due_at - timedelta(seconds=1))
+    return due_date, calendar.working_days_between(today, due_date).value
+
+
+def queue(
+    svc: Services,
+    scope: Scope,
+    stage: str | None = None,
+    status: str | None = "open",
+    limit: int = QUEUE_LIMIT,
+) -> tuple[list[QueueItem], int]:
+    """Applications in scope, most urgent first (earliest due of an open clock), and the count."""
+    moment = svc.now()
+    clocks = (
+        select(
+            col(ClockRow.application_id).label("application_id"),
+            func.min(ClockRow.due_at).label("next_due"),
+            func.min(ClockRow.warn_at).label("next_warn"),
+            func.max(case((col(ClockRow.state) == "breached", 1), else_=0)).label("breached"),
+        )
+        .where(_open_clock())
+        .group_by(col(ClockRow.application_id))
+        .subquery()
+    )
+    conditions: list[Any] = []
+    if stage:
+        conditions.append(col(ApplicationRow.stage) == stage)
+    if status == "suspended":
+        conditions += [
+            col(ApplicationRow.status) == "open",
+            col(ApplicationRow.suspended).is_(True),
+        ]
+    elif status:
+        conditions.append(col(ApplicationRow.status) == status)
+    counted = _in_scope(select(func.count()).select_from(ApplicationRow), scope)
+    rows_query = _in_scope(
+        select(
+            col(ApplicationRow.id),
+            col(ApplicationRow.number),
+            col(ApplicationRow.kind),
+            col(ApplicationRow.city),
+            col(ApplicationRow.customer_name),
+            col(ApplicationRow.stage),
+            col(ApplicationRow.status),
+            col(ApplicationRow.suspended),
+            col(ApplicationRow.received_at),
+            clocks.c.next_due,
+            clocks.c.next_warn,
+            clocks.c.breached,
+        ).outerjoin(clocks, clocks.c.application_id == col(ApplicationRow.id)),
+        scope,
+    )
+    if conditions:
+        counted = counted.where(*conditions)
+        rows_query = rows_query.where(*conditions)
+    rows_query = rows_query.order_by(
+        clocks.c.next_due.is_(None), clocks.c.next_due, col(ApplicationRow.id)
+    ).limit(limit)
+    calendar, today = svc.calendar, local_date(moment)
+    with svc.unit_of_work() as uow:
+        total = int(uow.session.execute(counted).scalar_one())
+        rows = uow.session.execute(rows_query).all()
+    items = []
+    for row in rows:
+        due_date, left, urgency = None, None, "none"
+        if row.next_due is not None:
+            due_date, left = _days_left(calendar, today, row.next_due)
+            if row.breached or moment >= row.next_due:
+                urgency = "breached"
+            elif moment >= row.next_warn:
+                urgency = "warning"
+            else:
+                urgency = "on_time"
+        items.append(
+            QueueItem(
+                row.id,
+                row.number,
+                row.kind,
+                row.city,
+                row.customer_name,
+                row.stage,
+                row.status,
+                bool(row.suspended),
+                row.received_at,
+                due_date,
+                left,
+                urgency,
+            )
+        )
+    return items, total
+
+
+def breached(svc: Services, scope: Scope, limit: int = QUEUE_LIMIT) -> list[dict[str, Any]]:
+    """Open clocks past their due (breached by the scan, or overdue before it ran)."""
+    moment = svc.now()
+    statement = _in_scope(
+        select(
+            col(ApplicationRow.id),
+            col(ApplicationRow.number),
+            col(ApplicationRow.kind),
+            col(ApplicationRow.city),
+            col(ApplicationRow.stage),
+            col(ClockRow.kind).label("clock"),
+            col(ClockRow.due_at),
+        )
+        .join(ClockRow, col(ClockRow.application_id) == col(ApplicationRow.id))
+        .where(
+            _open_clock(),
+            or_(col(ClockRow.state) == "breached", col(ClockRow.due_at) <= moment),
+        ),
+        scope,
+    ).order_by(col(ClockRow.due_at), col(ApplicationRow.id))
+    calendar, today = svc.calendar, local_date(moment)
+    with svc.unit_of_work() as uow:
+        rows = uow.session.execute(statement.limit(limit)).all()
+    result = []
+    for row in rows:
+        due_date, left = _days_left(calendar, today, row.due_at)
+        result.append({**row._asdict(), "due_date": due_date, "working_days_late": -left})
+    return result
+
+
+def on_time_rates(svc: Services, scope: Scope) -> dict[str, Any]:
+    """This month's on-time rate by city and by stage (clocks ended or overdue this month)."""
+    today = local_date(svc.now())
+    period = month(today.year, today.month)
+    start, end = period.start, period.end
+    ended = and_(
+        col(ClockRow.stopped_at) >= start,
+        col(ClockRow.stopped_at) < end,
+        col(ClockRow.state).in_(("met", "breached")),
+    )
+    overdue = and_(
+        _open_clock(),
+        col(ClockRow.due_at) >= start,
+        col(ClockRow.due_at) < min(end, svc.now()),
+    )
+    late = case((or_(col(ClockRow.late), col(ClockRow.stopped_at).is_(None)), 1), else_=0)
+
+    def grouped(key: Any, *extra: Any) -> list[dict[str, Any]]:
+        statement = _in_scope(
+            select(key.label("key"), func.count().label("total"), func.sum(late).label("late"))
+            .select_from(ClockRow)
+            .join(ApplicationRow, col(ApplicationRow.id) == col(ClockRow.application_id))
+            .where(or_(ended, overdue), *extra)
+            .group_by(key),
+            scope,
+        )
+        with svc.unit_of_work() as uow:
+            rows = uow.session.execute(statement).all()
+        out = []
+        for row in sorted(rows, key=lambda r: str(r.key)):
+            total, late_count = int(row.total), int(row.late or 0)
+            on_time = total - late_count
+            out.append(
+                {
+                    "key": row.key,
+                    "total": total,
+                    "on_time": on_time,
+                    "late": late_count,
+                    "rate": on_time / total if total else None,
+                }
+            )
+        return out
+
+    by_stage = grouped(col(ClockRow.kind), col(ClockRow.kind).startswith(STAGE_PREFIX))
+    for entry in by_stage:
+        entry["key"] = entry["key"][len(STAGE_PREFIX) :]
+    return {
+        "period": period.label,
+        "by_city": grouped(col(ApplicationRow.city)),
+        "by_stage": by_stage,
+    }

@@ -1,0 +1,116 @@
+"""The export cursor: which audit events are safe to hand out, in which order.
+
+See `gridconnect.services.export` and docs/regulator-export.md for why the cursor is a
+(transaction id, event id) pair on PostgreSQL and an event id on SQLite.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Connection, Engine, Integer, String, column, text
+
+from gridconnect.errors import InvalidInput
+from gridconnect.store.types import UtcDateTime
+
+_CURSOR = re.compile(r"^(\d{1,20})\.(\d{1,20})$")
+
+
+class InvalidCursor(InvalidInput):
+    code = "invalid_cursor"
+
+
+@dataclass(frozen=True, order=True)
+class Cursor:
+    xact: int = 0
+    event_id: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.xact}.{self.event_id}"
+
+
+def parse_cursor(value: str | None, field: str = "cursor") -> Cursor:
+    """'' or None is the beginning; otherwise '<transaction>.<event>' as handed out."""
+    if value is None or value.strip() in ("", "0"):
+        return Cursor()
+    match = _CURSOR.match(value.strip())
+    if not match:
+        raise InvalidCursor(
+            f"{field} {value!r} is not a cursor this export handed out",
+            [{"field": field, "message": "expected the next_cursor of an earlier export"}],
+        )
+    return Cursor(int(match.group(1)), int(match.group(2)))
+
+
+_EVENT_COLUMNS = (
+    column("xact", BigInteger()),
+    column("id", Integer()),
+    column("application_id", Integer()),
+    column("seq", Integer()),
+    column("at", UtcDateTime()),
+    column("action", String()),
+    column("stage_before", String()),
+    column("stage_after", String()),
+    column("details", JSON()),
+)
+
+
+_XID_SPAN = 2**32
+
+
+def _widen(xid: int, near: int) -> int:
+    """The 64-bit id of a 32-bit transaction id (as `pg_locks` shows them) that lies within
+    2^31 of the 64-bit id `near` (ids of running transactions may be above or below it)."""
+    ahead = (xid - near) % _XID_SPAN
+    return near + ahead if ahead < _XID_SPAN // 2 else near + ahead - _XID_SPAN
+
+
+def horizon(engine: Engine) -> int:
+    """The lowest transaction id that may still add events to this database (PostgreSQL).
+
+    Every event below it was written by a finished transaction. It is the smaller of the
+    snapshot's xmax (one past the highest finished transaction id, read first) and the ids
+    of transactions still running in this database (read afterwards, in a fresh transaction
+    so that `pg_stat_activity` is not a cached copy): a transaction that got its id before
+    the first read and still runs at the second is seen there; one that got its id later
+    has an id above every id handed out before, so at or above xmax. Transactions in other
+    databases of the cluster do not hold the export back.
+    """
+    with engine.connect() as connection:
+        xmax = connection.execute(
+            text("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")
+        ).scalar_one()
+        connection.commit()
+        running = connection.execute(
+            text(
+                """SELECT l.transactionid::text::bigint FROM pg_locks l
+                JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock' AND l.granted
+                  AND a.datname = current_database()"""
+            )
+        ).scalars()
+        full = [_widen(int(xid), int(xmax)) for xid in running]
+        connection.commit()
+    return int(min([int(xmax), *full]))
+
+
+def events_after(connection: Connection, since: Cursor, limit: int, horizon: int) -> list[Any]:
+    """Events after `since`, in cursor order, of finished transactions only."""
+    if connection.dialect.name == "postgresql":
+        sql = """
+            SELECT e.xact_id::text::bigint, e.id, e.application_id, e.seq, e.at, e.action,
+                   e.stage_before, e.stage_after, e.details
+            FROM event e
+            WHERE (e.xact_id, e.id) > (CAST(CAST(:xact AS text) AS xid8), :event_id)
+              AND e.xact_id < CAST(CAST(:horizon AS text) AS xid8)
+            ORDER BY e.xact_id, e.id LIMIT :limit"""
+    else:
+        sql = """
+            SELECT 0, e.id, e.application_id, e.seq, e.at, e.action,
+                   e.stage_before, e.stage_after, e.details
+            FROM event e WHERE e.id > :event_id ORDER BY e.id LIMIT :limit"""
+    statement = text(sql).columns(*_EVENT_COLUMNS)
+    params = {"xact": since.xact, "event_id": since.event_id, "limit": limit, "horizon": horizon}
+    return list(connection.execute(statement, params))

@@ -1,0 +1,142 @@
+"""Customers without an account: apply online, then read their status with an access code.
+
+The access code is random (16 characters from a 32-letter alphabet: 80 bits), shown once and
+stored only as HMAC-SHA256 keyed by the server secret. A slow hash (argon2) buys nothing for
+a secret this long, while the key means a copied database alone cannot test guesses; the
+price is that rotating the secret voids codes already handed out.
+
+Wrong codes are counted per application number in `access_attempt`, in the database, so the
+limit (5 in 15 minutes, then 429) holds across several API workers. An unknown number counts
+and answers exactly like a wrong code, so the answers reveal nothing about which numbers exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlmodel import col, select
+
+from gridconnect.errors import GridconnectError, NotFound
+from gridconnect.services.applications import receive_application
+from gridconnect.services.context import Services
+from gridconnect.services.views import mask_name, mask_phone, stages_view
+from gridconnect.store.auth_tables import AccessAttemptRow
+from gridconnect.store.tables import ApplicationRow
+from gridconnect.workflow import application as flow
+from gridconnect.workflow.clocks import read_clock
+from gridconnect.workflow.intake import NewApplication
+from gridconnect.workflow.model import Application
+
+MAX_WRONG_CODES = 5
+WINDOW = timedelta(minutes=15)
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by people
+CODE_LENGTH = 16
+ACTOR = "customer"
+
+
+class TooManyAttempts(GridconnectError):
+    status = 429
+    code = "too_many_attempts"
+
+
+class StatusNotFound(NotFound):
+    code = "application_not_found"
+
+
+def new_access_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def _normalise(code: str) -> str:
+    return code.replace("-", "").replace(" ", "").upper()
+
+
+def hash_access_code(secret_key: str, code: str) -> str:
+    digest = hmac.new(secret_key.encode(), _normalise(code).encode(), hashlib.sha256).hexdigest()
+    return f"hmac-sha256${digest}"
+
+
+def apply_online(svc: Services, new: NewApplication, secret_key: str) -> tuple[Application, str]:
+    """Receive an online application (any hour); the application and its one-time code."""
+    code = new_access_code()
+    app = receive_application(svc, new, ACTOR, access_code_hash=hash_access_code(secret_key, code))
+    return app, code
+
+
+def public_status(svc: Services, number: str, code: str | None, secret_key: str) -> dict[str, Any]:
+    """The masked status of `number` for whoever holds its code; 404 and 429 otherwise."""
+    moment = svc.now()
+    not_found = StatusNotFound(
+        f"no application {number!r} with this access code", {"number": number}
+    )
+    with svc.unit_of_work() as uow:
+        session = uow.session
+        recent = session.execute(
+            select(func.count())
+            .select_from(AccessAttemptRow)
+            .where(AccessAttemptRow.number == number, col(AccessAttemptRow.at) > moment - WINDOW)
+        ).scalar_one()
+        if recent >= MAX_WRONG_CODES:
+            raise TooManyAttempts(
+                f"too many wrong access codes for {number}; try again in 15 minutes",
+                {"number": number, "retry_after_seconds": int(WINDOW.total_seconds())},
+            )
+        stored = session.exec(
+            select(ApplicationRow.access_code_hash).where(ApplicationRow.number == number)
+        ).first()
+        given = hash_access_code(secret_key, code or "")
+        if not stored or not code or not hmac.compare_digest(stored, given):
+            session.execute(
+                delete(AccessAttemptRow).where(
+                    col(AccessAttemptRow.number) == number,
+                    col(AccessAttemptRow.at) <= moment - WINDOW,
+                )
+            )
+            session.add(AccessAttemptRow(number=number, at=moment))
+            uow.commit()
+            raise not_found
+        app = uow.applications.get_by_number(number)
+    assert app is not None
+    return masked_view(svc, app)
+
+
+def masked_view(svc: Services, app: Application) -> dict[str, Any]:
+    """What a customer sees: stages, missing documents and deadlines; name and phone masked."""
+    policy, calendar, moment = svc.policy, svc.calendar, svc.now()
+    deadlines = []
+    for clock in app.clocks:
+        reading = read_clock(calendar, clock, moment)
+        deadlines.append(
+            {
+                "kind": clock.kind,
+                "limit_working_days": clock.limit_working_days,
+                "due_at": clock.due_at.isoformat(),
+                "due_date": reading.due_date,
+                "state": str(clock.state),
+                "working_days_left": reading.working_days_left,
+                "provisional": reading.provisional,
+            }
+        )
+    return {
+        "number": app.number,
+        "kind": str(app.kind),
+        "city": app.city,
+        "customer_name": mask_name(app.customer.name),
+        "customer_phone": mask_phone(app.customer.phone),
+        "stage": app.stage,
+        "status": str(app.status),
+        "suspended": app.suspended,
+        "received_at": app.received_at.isoformat(),
+        "stages": stages_view(policy, app),
+        "missing_documents": [
+            {"doc_type": c, "name": policy.document_name(c)}
+            for c in flow.missing_documents(policy, app)
+        ],
+        "deadlines": deadlines,
+    }

@@ -1,0 +1,235 @@
+"""Recompute every open clock after a calendar year is loaded or the policy changes.
+
+A first pass reads the open clocks' rows alone and recomputes each schedule (cheap: the
+calendar is an index); only applications with a clock whose due, warning instant or
+provisional flag changed are then loaded, changed and saved through the repository, so
+each change is versioned and lands in the application's hash-chained audit trail as a
+`deadline_recomputed` event with the old and new due.
+
+Alerts follow the new due: a warning whose warning instant is now in the future, or a
+breach whose due is now in the future, is withdrawn (the alert row keeps its history and
+gets `cleared_at`); the scan that runs at the end raises whatever the new dues call for,
+re-raising a withdrawn alert if its level is reached again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Engine, select, update
+from sqlmodel import Session
+
+from gridconnect.calendar import WorkingCalendar
+from gridconnect.clock import as_utc, local_date
+from gridconnect.clock import now as system_now
+from gridconnect.config.policy_model import Policy
+from gridconnect.services.sla_scan import scan
+from gridconnect.store.tables import AlertRow, ClockRow
+from gridconnect.store.uow import UnitOfWork
+from gridconnect.workflow.clocks import reschedule, schedule
+from gridconnect.workflow.errors import VersionConflict
+from gridconnect.workflow.model import Application, Clock, ClockState, DomainEvent
+
+log = logging.getLogger(__name__)
+
+CLOCKS = cast(Any, ClockRow).__table__
+ALERTS = cast(Any, AlertRow).__table__
+OPEN_STATES = ("running", "paused", "breached")
+ACTOR = "system:recompute"
+RETRIES = 3
+
+
+@dataclass
+class RecomputeResult:
+    clocks_checked: int = 0
+    clocks_changed: int = 0
+    applications_changed: int = 0
+    warnings_cleared: int = 0
+    breaches_cleared: int = 0
+    warned: int = 0  # by the scan that follows
+    breached: int = 0
+
+    def summary(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.clocks_changed} of {self.clocks_checked} open clocks changed in "
+            f"{self.applications_changed} applications; {self.warnings_cleared} warnings and "
+            f"{self.breaches_cleared} breaches withdrawn; {self.warned} warned, "
+            f"{self.breached} breached"
+        )
+
+
+def recompute_all(
+    engine: Engine | None = None,
+    calendar: WorkingCalendar | None = None,
+    policy: Policy | None = None,
+    now: datetime | None = None,
+    alert_channels: Sequence[str] | None = None,
+) -> RecomputeResult:
+    """Recompute every open clock; missing arguments come from the settings."""
+    from gridconnect.calendar import default_calendar, reset_default_calendar
+    from gridconnect.config.policy import current_policy
+    from gridconnect.config.settings import get_settings
+    from gridconnect.store.db import make_engine
+
+    owned = engine is None
+    engine = engine if engine is not None else make_engine(get_settings().database_url)
+    if calendar is None:
+        reset_default_calendar()  # a notice may have been loaded since the cache was filled
+        calendar = default_calendar()
+    policy = policy if policy is not None else current_policy()
+    channels = list(alert_channels if alert_channels is not None else get_settings().alert_webhooks)
+    at = as_utc(now) if now is not None else system_now()
+    try:
+        result = RecomputeResult()
+        for app_id in _applications_to_change(engine, calendar, policy, result):
+            _recompute_application(engine, app_id, calendar, policy, at, result)
+        scanned = scan(engine, at, channels)
+        result.warned, result.breached = scanned.warned, scanned.breached
+        log.info("SLA recompute: %s", result)
+        return result
+    finally:
+        if owned:
+            engine.dispose()
+
+
+def _applications_to_change(
+    engine: Engine, calendar: WorkingCalendar, policy: Policy, result: RecomputeResult
+) -> list[int]:
+    """Ids of applications with an open clock whose schedule differs (keyset pages by id)."""
+    columns = [
+        CLOCKS.c.id,
+        CLOCKS.c.application_id,
+        CLOCKS.c.started_at,
+        CLOCKS.c.limit_working_days,
+        CLOCKS.c.paused_working_days,
+        CLOCKS.c.due_at,
+        CLOCKS.c.warn_at,
+        CLOCKS.c.provisional,
+    ]
+    changed: set[int] = set()
+    last = 0
+    with Session(engine) as session:
+        while True:
+            rows = session.execute(
+                select(*columns)
+                .where(
+                    CLOCKS.c.id > last,
+                    CLOCKS.c.stopped_at.is_(None),
+                    CLOCKS.c.state.in_(OPEN_STATES),
+                )
+                .order_by(CLOCKS.c.id)
+                .limit(5000)
+            ).all()
+            if not rows:
+                break
+            last = rows[-1].id
+            for row in rows:
+                result.clocks_checked += 1
+                plan = schedule(
+                    calendar,
+                    as_utc(row.started_at),
+                    row.limit_working_days,
+                    row.paused_working_days,
+                    policy.warn_working_days,
+                )
+                stored = (as_utc(row.due_at), as_utc(row.warn_at), row.provisional)
+                if (plan.due_at, plan.warn_at, plan.provisional) != stored:
+                    changed.add(row.application_id)
+    return sorted(changed)
+
+
+def _recompute_application(
+    engine: Engine,
+    app_id: int,
+    calendar: WorkingCalendar,
+    policy: Policy,
+    at: datetime,
+    result: RecomputeResult,
+) -> None:
+    for attempt in range(RETRIES):
+        try:
+            with UnitOfWork(engine) as uow:
+                app = uow.applications.get(app_id)
+                if app is None:
+                    return
+                counts = _reschedule(uow.session, app, calendar, policy, at)
+                if counts[0]:
+                    uow.applications.save(app, app.version)
+                    uow.commit()
+                    result.applications_changed += 1
+                    result.clocks_changed += counts[0]
+                    result.warnings_cleared += counts[1]
+                    result.breaches_cleared += counts[2]
+                return
+        except VersionConflict:
+            # A clerk (or the scan) saved it meanwhile: reload and do it again.
+            if attempt == RETRIES - 1:
+                raise
+
+
+def _reschedule(
+    session: Session, app: Application, calendar: WorkingCalendar, policy: Policy, at: datetime
+) -> tuple[int, int, int]:
+    """Reschedule the open clocks in memory; (clocks changed, warnings, breaches withdrawn)."""
+    changed = warnings = breaches = 0
+    for clock in app.open_clocks():
+        old_due, old_warn, old_provisional = clock.due_at, clock.warn_at, clock.provisional
+        reschedule(calendar, clock, policy.warn_working_days)
+        if (clock.due_at, clock.warn_at, clock.provisional) == (
+            old_due,
+            old_warn,
+            old_provisional,
+        ):
+            continue
+        changed += 1
+        app.events.append(
+            DomainEvent(
+                action="deadline_recomputed",
+                actor=ACTOR,
+                at=at,
+                stage_before=app.stage,
+                stage_after=app.stage,
+                details={
+                    "clock": clock.kind,
+                    "old_due": old_due.isoformat(),
+                    "new_due": clock.due_at.isoformat(),
+                    "old_due_date": _due_date(old_due),
+                    "new_due_date": _due_date(clock.due_at),
+                    "provisional": clock.provisional,
+                    "was_provisional": old_provisional,
+                },
+            )
+        )
+        if clock.warned_at is not None and clock.warn_at > at:
+            clock.warned_at = None
+            warnings += _withdraw(session, clock, "warning", at)
+        if clock.state == ClockState.BREACHED and clock.due_at > at:
+            clock.state = ClockState.PAUSED if clock.paused_at else ClockState.RUNNING
+            clock.breached_at = None
+            breaches += _withdraw(session, clock, "breach", at)
+    return changed, warnings, breaches
+
+
+def _due_date(due_at: datetime) -> str:
+    """The day a person reads as the due: a due at 24:00 is that day, not the next."""
+    return local_date(due_at - timedelta(seconds=1)).isoformat()
+
+
+def _withdraw(session: Session, clock: Clock, level: str, at: datetime) -> int:
+    outcome = session.execute(
+        update(ALERTS)
+        .where(
+            ALERTS.c.clock_id == clock.id,
+            ALERTS.c.level == level,
+            ALERTS.c.cleared_at.is_(None),
+        )
+        .values(cleared_at=at)
+    )
+    return 1 if outcome.rowcount else 0  # type: ignore[attr-defined]
