@@ -234,3 +234,29 @@ def test_a_bad_notice_file_is_refused_with_its_problems_line_by_line(client, sta
     assert response.status_code == 422
     assert "通知文件有误" in response.text
     assert re.search(r"<li>第 \d+ 行：", response.text)
+
+
+def test_the_dashboard_shows_this_months_figures_and_offers_them_as_a_spreadsheet(
+    client, staff, services
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from factories import advance_to_end
+
+    advance_to_end(services, receive(services, "lv_nonresidential"))
+    receive(services, "lv_residential")
+    receive(services, "lv_residential", city="榆林")  # outside the supervisor's cities
+    page_sign_in(client, "supervisor_xa")
+    figures = client.get("/supervisor").text.split('id="month-figures"')[1].split("</section>")[0]
+    assert re.search(r"<th>受理</th><td>2</td>", figures)
+    assert re.search(r"<th>送电</th><td>1</td>", figures)
+    download = client.get("/supervisor/report.xlsx")
+    assert download.status_code == 200
+    assert download.headers["content-disposition"].endswith('.xlsx"')
+    workbook = load_workbook(BytesIO(download.content), read_only=True)
+    first = workbook[workbook.sheetnames[0]]
+    rows = [list(r) for r in first.iter_rows(values_only=True)]
+    header, total = rows[0], rows[1]
+    assert total[header.index(next(h for h in header if "受理" in str(h)))] == 2

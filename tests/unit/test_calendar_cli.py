@@ -129,15 +129,17 @@ def test_load_without_a_calendar_directory_says_which_variable_to_set(tmp_path):
 
 def test_load_copies_the_notice_and_makes_the_year_official(tmp_path, monkeypatch):
     _use_calendar_dir(monkeypatch, tmp_path / "calendar")
-    # Hide the SLA hook (None in sys.modules makes its import fail) to test loading alone.
-    monkeypatch.setitem(sys.modules, "gridconnect.services.sla_recompute", None)
+    # Recompute needs a database; a stand-in keeps this test to loading alone.
+    stand_in = types.ModuleType("gridconnect.services.sla_recompute")
+    stand_in.recompute_all = lambda: "nothing to recompute"  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "gridconnect.services.sla_recompute", stand_in)
     assert default_calendar().is_provisional_year(2027)
     source = tmp_path / "incoming.toml"
     source.write_text(NOTICE_2027, encoding="utf-8")
     result = runner.invoke(calendar_app, ["load", str(source)])
     assert result.exit_code == 0, result.output
     assert "loaded 2027" in result.output
-    assert "no recompute hook installed" in result.output
+    assert "SLA clocks: recomputed" in result.output
     assert (tmp_path / "calendar" / "2027.toml").read_text(encoding="utf-8") == NOTICE_2027
     assert not default_calendar().is_provisional_year(2027)
 

@@ -1,10 +1,8 @@
 """`gridconnect calendar ...`: inspect the working-day calendar and load a new notice.
 
-After `calendar load FILE` copies a notice into GRIDCONNECT_CALENDAR_DIR, the command resets
-the process calendar and, when the module exists, calls
-`gridconnect.services.sla_recompute.recompute_all()` (no arguments) so that deadlines
-computed from estimates are recomputed. Until that module is provided, loading only prints
-that no recompute hook is installed.
+After `calendar load FILE` copies a notice into GRIDCONNECT_CALENDAR_DIR, every open SLA
+clock is recomputed (`sla recompute`): deadlines computed from that year's estimate become
+official ones, each moved due recorded in the audit trail.
 """
 
 from __future__ import annotations
@@ -125,14 +123,8 @@ def load(
 
 
 def _recompute_sla_clocks() -> None:
-    """Call the SLA recompute hook when the services layer provides it."""
-    try:
-        from gridconnect.services.sla_recompute import recompute_all
-    except ImportError as exc:
-        hook = ("gridconnect.services", "gridconnect.services.sla_recompute")
-        if isinstance(exc, ModuleNotFoundError) and exc.name not in hook:
-            raise  # the hook exists but something it imports is missing: a real error
-        typer.echo("SLA clocks: no recompute hook installed (gridconnect.services.sla_recompute)")
-        return
+    """Deadlines computed from this year's estimate become official: recompute them."""
+    from gridconnect.services.sla_recompute import recompute_all
+
     result = recompute_all()
-    typer.echo("SLA clocks: recomputed" + (f" ({result})" if result is not None else ""))
+    typer.echo(f"SLA clocks: recomputed ({result})")

@@ -104,11 +104,12 @@ def _applications(services: Services, count: int, rng: random.Random) -> int:
 
 def _advance(services: Services, app: Application) -> Application:
     assert app.id is not None
+    application_id = app.id
     for doc in services.policy.whitelist(app.kind, app.stage):
-        app = record_document(
+        record_document(
             services,
-            app.id,
+            application_id,
             DocumentInput(doc.code, "upload", content=PDF, file_name=f"{doc.code}.pdf"),
             actor="clerk",
         )
-    return perform(services, app.id, "advance", actor="clerk")
+    return perform(services, application_id, "advance", actor="clerk")

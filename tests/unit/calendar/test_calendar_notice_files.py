@@ -14,7 +14,6 @@ from gridconnect.calendar import (
     load_calendar,
     parse_notice,
     read_notice_file,
-    reset_default_calendar,
     save_notice,
 )
 from gridconnect.config.settings import get_settings
@@ -178,13 +177,13 @@ def test_a_file_in_the_extra_directory_overrides_the_shipped_year(tmp_path):
     assert calendar.kind(date(2026, 10, 11)).kind is DayKind.ADJUSTED_WORKDAY
 
 
-def test_the_default_calendar_reads_the_configured_directory(
+def test_a_notice_placed_in_the_configured_directory_takes_effect_without_a_restart(
     tmp_path, fresh_settings, fictional_2027
 ):
-    assert default_calendar().is_provisional_year(2027)
-    save_notice(fictional_2027, tmp_path)
     fresh_settings.setenv("GRIDCONNECT_CALENDAR_DIR", str(tmp_path))
     get_settings.cache_clear()
-    assert default_calendar().is_provisional_year(2027)  # still the cached calendar
-    reset_default_calendar()
+    before = default_calendar()
+    assert before.is_provisional_year(2027)
+    assert default_calendar() is before  # unchanged directory: the same calendar, not rebuilt
+    save_notice(fictional_2027, tmp_path)  # as another worker or the CLI would
     assert not default_calendar().is_provisional_year(2027)

@@ -1,6 +1,5 @@
 """Administration: the calendar years and their source, and loading a new holiday notice."""
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, UploadFile
@@ -9,29 +8,13 @@ from starlette.concurrency import run_in_threadpool
 
 from gridconnect.api.pages.session import CsrfChecked, staff
 from gridconnect.api.pages.web import redirect, render, services_of
-from gridconnect.calendar import NoticeFileError, parse_notice, reset_default_calendar, save_notice
-from gridconnect.services.context import Services
-from gridconnect.services.sla_recompute import recompute_all
+from gridconnect.calendar import NoticeFileError
+from gridconnect.services.calendar_admin import load_notice
 from gridconnect.services.users import AuthUser
 
 router = APIRouter(prefix="/admin", tags=["pages"], include_in_schema=False)
 
 ADMIN = staff("admin")
-
-
-def load_notice(text: str, directory: Path, svc: Services) -> int:
-    """Validate, save, and recompute the deadlines that depended on the estimate; the year."""
-    notice = parse_notice(text)
-    save_notice(text, directory)
-    reset_default_calendar()
-    recompute_all(
-        engine=svc.engine,
-        calendar=svc.calendar,
-        policy=svc.policy,
-        now=svc.now(),
-        alert_channels=svc.alert_channels,
-    )
-    return notice.year
 
 
 def _page(request: Request, status_code: int = 200, **extra: object) -> Response:
@@ -68,7 +51,8 @@ async def upload_notice(
     except UnicodeDecodeError:
         return _page(request, 422, error="文件不是 UTF-8 编码的文本。", file_name=file.filename)
     try:
-        year = await run_in_threadpool(load_notice, text, directory, services_of(request))
+        notice, _ = await run_in_threadpool(load_notice, text, directory, services_of(request))
+        year = notice.year
     except NoticeFileError as exc:
         return _page(
             request,

@@ -4,11 +4,16 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from gridconnect.api.pages.labels import all_stage_names, clock_label
 from gridconnect.api.pages.session import CsrfChecked, scope_of, staff
 from gridconnect.api.pages.web import PageError, redirect, render, services_of
+from gridconnect.clock import today
 from gridconnect.services import alerts, dashboard
+from gridconnect.services.reports.monthly import monthly_report
+from gridconnect.services.reports.periods import month_of
+from gridconnect.services.reports.render import filename, to_xlsx
 from gridconnect.services.users import AuthUser
 
 router = APIRouter(prefix="/supervisor", tags=["pages"], include_in_schema=False)
@@ -56,7 +61,10 @@ def dashboard_page(request: Request, user: AuthUser = SUPERVISOR) -> Response:
         row["stage_name"] = stage_names.get(row["stage"], row["stage"])
     for alert in open_alerts:
         alert["clock_name"] = _alert_clock_name(policy, alert["clock"], stage_names)
+    month = monthly_report(svc, month_of(today()).label, scope)
     context = {
+        "month": month["period"]["label"],
+        "month_total": month["summary"]["total"][0],
         "alerts": open_alerts,
         "rates": rates,
         "stage_names": stage_names,
@@ -81,3 +89,16 @@ def acknowledge(request: Request, alert_id: int, user: AuthUser = SUPERVISOR) ->
     except alerts.AlertNotFound:
         raise PageError(404, "未找到预警", "该预警不存在，或不在您的管辖范围内。") from None
     return redirect("/supervisor?acked=1")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/report.xlsx")
+async def month_report_download(request: Request, user: AuthUser = SUPERVISOR) -> Response:
+    """This month's 月统计 for the supervisor's scope, as the spreadsheet the bureau gets."""
+    svc = services_of(request)
+    report = await run_in_threadpool(monthly_report, svc, month_of(today()).label, scope_of(user))
+    content = await run_in_threadpool(to_xlsx, report)
+    disposition = f'attachment; filename="{filename(report, "xlsx")}"'
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})

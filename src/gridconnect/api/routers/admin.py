@@ -9,11 +9,10 @@ from starlette.concurrency import run_in_threadpool
 from gridconnect.api.auth import AuthUser, require_roles
 from gridconnect.api.deps import ServicesDep, SettingsDep
 from gridconnect.api.schemas.common import CalendarLoaded, CalendarYear
-from gridconnect.calendar import parse_notice, reset_default_calendar, save_notice
 from gridconnect.config.policy import policy_to_dict
 from gridconnect.errors import Conflict, InvalidInput
+from gridconnect.services.calendar_admin import load_notice
 from gridconnect.services.context import Services
-from gridconnect.services.sla_recompute import recompute_all
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
@@ -25,17 +24,7 @@ class CalendarDirMissing(Conflict):
 
 
 def _load_notice(text: str, directory: Path, svc: Services) -> dict[str, Any]:
-    notice = parse_notice(text)
-    save_notice(text, directory)
-    reset_default_calendar()
-    # Deadlines computed from the estimate of this year are recomputed from the notice.
-    recompute_all(
-        engine=svc.engine,
-        calendar=svc.calendar,
-        policy=svc.policy,
-        now=svc.now(),
-        alert_channels=svc.alert_channels,
-    )
+    notice, _ = load_notice(text, directory, svc)
     return {
         "year": notice.year,
         "title": notice.title,

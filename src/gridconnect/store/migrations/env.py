@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 
 from gridconnect.store import metadata  # noqa: F401  (imports every table module)
 from gridconnect.store.db import make_engine
+from gridconnect.store.migrations.env_filters import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -19,6 +20,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         compare_type=True,
         render_as_batch=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -34,6 +36,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             compare_type=True,
             render_as_batch=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()

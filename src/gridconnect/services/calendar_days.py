@@ -1,0 +1,88 @@
+"""The working-day calendar mirrored into the `calendar_day` table, for SQL reports.
+
+Each day carries `workday_ordinal`, the running count of working days up to and including
+it, so "working days in (a, b]" is `ordinal(b) - ordinal(a)` in SQL, the same rule as
+`WorkingCalendar.working_days_between`. The table is filled outside the migrations (a new
+State Council notice changes it): reports call `ensure_calendar_days` first, which refills it
+when it is empty or was filled from a different calendar, and `calendar load` may call
+`sync_calendar_days` directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, delete, insert, select, text
+
+from gridconnect.calendar import WorkingCalendar
+from gridconnect.calendar.model import FIRST_DAY, LAST_DAY
+from gridconnect.clock import now
+from gridconnect.store.report_tables import CalendarDayRow, CalendarSyncRow
+
+_DAYS = CalendarDayRow.__table__  # type: ignore[attr-defined]
+_SYNC = CalendarSyncRow.__table__  # type: ignore[attr-defined]
+
+
+def calendar_rows(calendar: WorkingCalendar) -> list[dict[str, Any]]:
+    """One row per supported day, with its running working-day ordinal."""
+    rows: list[dict[str, Any]] = []
+    day, ordinal = FIRST_DAY, 0
+    while day <= LAST_DAY:
+        workday = calendar.is_workday(day)
+        ordinal += workday
+        provisional = calendar.is_provisional_year(day.year)
+        rows.append(
+            {
+                "day": day,
+                "is_workday": workday,
+                "workday_ordinal": ordinal,
+                "provisional": provisional,
+            }
+        )
+        day += timedelta(days=1)
+    return rows
+
+
+def fingerprint(rows: list[dict[str, Any]]) -> str:
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(b"W" if row["is_workday"] else b"-")
+        digest.update(b"p" if row["provisional"] else b"o")
+    return digest.hexdigest()
+
+
+def stored_fingerprint(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return connection.execute(select(_SYNC.c.fingerprint).where(_SYNC.c.id == 1)).scalar()
+
+
+def sync_calendar_days(engine: Engine, calendar: WorkingCalendar, force: bool = False) -> bool:
+    """Refill `calendar_day` from `calendar` unless it already matches. True when rewritten."""
+    rows = calendar_rows(calendar)
+    wanted = fingerprint(rows)
+    if not force and stored_fingerprint(engine) == wanted:
+        return False
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Two first reports at once must not both insert the same days.
+            connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('calendar_day'))"))
+            current = connection.execute(select(_SYNC.c.fingerprint)).scalar()
+            if current == wanted and not force:
+                return False
+        # Writing first takes SQLite's write lock at once (no read-then-upgrade deadlock).
+        connection.execute(delete(_SYNC))
+        connection.execute(delete(_DAYS))
+        connection.execute(insert(_DAYS), rows)
+        connection.execute(insert(_SYNC).values(id=1, fingerprint=wanted, synced_at=now()))
+    return True
+
+
+def ensure_calendar_days(engine: Engine, calendar: WorkingCalendar) -> None:
+    """Make sure reports count working days with this calendar (cheap when already synced)."""
+    sync_calendar_days(engine, calendar)
+
+
+def day_range() -> tuple[date, date]:
+    return FIRST_DAY, LAST_DAY
