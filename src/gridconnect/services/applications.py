@@ -13,7 +13,7 @@ from gridconnect.store.uow import UnitOfWork
 from gridconnect.workflow import application as flow
 from gridconnect.workflow.errors import ApplicationNotFound, InvalidApplication, VersionConflict
 from gridconnect.workflow.intake import NewApplication, check
-from gridconnect.workflow.model import Application, Document, Kind, Status
+from gridconnect.workflow.model import DOCUMENT_SOURCES, Application, Document, Kind
 
 ACTIONS = ("advance", "suspend", "resume", "cancel", "start_gov_approval", "complete_gov_approval")
 NOTIFIED_ACTIONS = {"received", "advanced", "connected", "cancelled", "suspended", "resumed"}
@@ -93,7 +93,7 @@ def record_document(
     expected_version: int | None = None,
 ) -> Application:
     """Record a document against the current stage (whitelisted types only)."""
-    if document.source not in ("upload", "e_license"):
+    if document.source not in DOCUMENT_SOURCES:
         raise InvalidApplication(
             "source must be 'upload' or 'e_license'",
             [{"field": "source", "message": "must be upload or e_license"}],
@@ -250,7 +250,3 @@ def _notify_customer(svc: Services, uow: UnitOfWork, app: Application, events: l
             },
             at=event.at,
         )
-
-
-def is_closed(app: Application) -> bool:
-    return app.status != Status.OPEN

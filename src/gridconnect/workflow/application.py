@@ -306,7 +306,3 @@ def complete_gov_approval(ctx: Context, app: Application) -> list[RaisedAlert]:
     raised = _stop(ctx, app, GOV_APPROVAL)
     _record(ctx, app, "gov_approval_completed", app.stage)
     return raised
-
-
-def is_final(stage: str) -> bool:
-    return stage in (CONNECTED, CANCELLED)

@@ -7,6 +7,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+# Re-exported: the one list of each lives with the policy.
+from gridconnect.config.policy_model import AREA_CLASSES as AREA_CLASSES
+from gridconnect.config.policy_model import CITIES as CITIES
+from gridconnect.config.policy_model import SUPPLIES as SUPPLIES
+
 
 class Kind(StrEnum):
     LV_RESIDENTIAL = "lv_residential"
@@ -29,24 +34,8 @@ class ClockState(StrEnum):
 
 
 COMPANIES = ("sgcc", "local")
-CITIES = (
-    "西安",
-    "宝鸡",
-    "咸阳",
-    "铜川",
-    "渭南",
-    "延安",
-    "榆林",
-    "汉中",
-    "安康",
-    "商洛",
-    "杨凌示范区",
-)
-AREA_CLASSES = ("city_center", "urban", "town", "rural")
 CHANNELS = ("hall", "online", "app")
-SUPPLIES = ("single", "dual")
 DOCUMENT_SOURCES = ("upload", "e_license")
-FINAL_STAGE_STATES = {"connected": Status.CONNECTED, "cancelled": Status.CANCELLED}
 
 
 @dataclass(eq=False)
