@@ -7,7 +7,7 @@ from typing import Any
 
 from gridconnect.clock import local_date
 from gridconnect.services.context import EVERYTHING, Scope, Services
-from gridconnect.store.alerts import alert_dedup_key, enqueue, raise_alert
+from gridconnect.store.alerts import alert_dedup_key
 from gridconnect.store.files import StoredFile
 from gridconnect.store.uow import UnitOfWork
 from gridconnect.workflow import application as flow
@@ -192,8 +192,7 @@ def _raise(
     svc: Services, uow: UnitOfWork, app: Application, alert: flow.RaisedAlert, ctx: flow.Context
 ) -> None:
     assert app.id is not None and alert.clock.id is not None
-    raised = raise_alert(
-        uow.session,
+    raised = uow.raise_alert(
         clock_id=alert.clock.id,
         application_id=app.id,
         company=app.company,
@@ -205,8 +204,7 @@ def _raise(
     if raised is None:
         return
     alert_id, times = raised
-    enqueue(
-        uow.session,
+    uow.enqueue(
         channels=svc.alert_channels,
         topic="alert",
         dedup_key=alert_dedup_key(alert_id, times),
@@ -235,8 +233,7 @@ def _notify_customer(svc: Services, uow: UnitOfWork, app: Application, events: l
     for event in events:
         if event.action not in NOTIFIED_ACTIONS:
             continue
-        enqueue(
-            uow.session,
+        uow.enqueue(
             channels=svc.customer_channels,
             topic="progress",
             dedup_key=f"progress:{app.number}:{event.action}:{event.at.isoformat()}",
