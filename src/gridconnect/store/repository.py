@@ -139,42 +139,37 @@ class ApplicationRepository:
     def _save_children(self, app: Application) -> None:
         assert app.id is not None
         for visit in app.visits:
-            values = field_values(visit, VISIT_FIELDS)
-            visit_row = self.session.get(StageVisitRow, visit.id) if visit.id else None
-            if visit_row is None:
-                visit_row = StageVisitRow(application_id=app.id, **values)
-            assign(visit_row, values)
-            self.session.add(visit_row)
-            self.session.flush()
-            visit.id = visit_row.id
+            visit.id = self._upsert(
+                StageVisitRow, visit.id, field_values(visit, VISIT_FIELDS), application_id=app.id
+            )
         for document in app.documents:
             if document.id is None:  # documents are never changed once recorded
-                doc_row = DocumentRow(
-                    application_id=app.id, **field_values(document, DOCUMENT_FIELDS)
+                document.id = self._upsert(
+                    DocumentRow,
+                    None,
+                    field_values(document, DOCUMENT_FIELDS),
+                    application_id=app.id,
                 )
-                self.session.add(doc_row)
-                self.session.flush()
-                document.id = doc_row.id
         for clock in app.clocks:
-            values = clock_values(clock)
-            clock_row = self.session.get(ClockRow, clock.id) if clock.id else None
-            if clock_row is None:
-                clock_row = ClockRow(application_id=app.id, **values)
-            assign(clock_row, values)
-            self.session.add(clock_row)
-            self.session.flush()
-            clock.id = clock_row.id
-            assert clock.id is not None
+            clock.id = self._upsert(ClockRow, clock.id, clock_values(clock), application_id=app.id)
             for pause in clock.pauses:
-                values = field_values(pause, PAUSE_FIELDS)
-                pause_row = self.session.get(ClockPauseRow, pause.id) if pause.id else None
-                if pause_row is None:
-                    pause_row = ClockPauseRow(clock_id=clock.id, **values)
-                assign(pause_row, values)
-                self.session.add(pause_row)
-                self.session.flush()
-                pause.id = pause_row.id
+                pause.id = self._upsert(
+                    ClockPauseRow, pause.id, field_values(pause, PAUSE_FIELDS), clock_id=clock.id
+                )
         self._append_events(app)
+
+    def _upsert(
+        self, model: type[Any], row_id: int | None, values: dict[str, Any], **parent: Any
+    ) -> int:
+        """Update the loaded row, or insert a new one and return its id."""
+        row = self.session.get(model, row_id) if row_id is not None else None
+        if row is None:
+            row = model(**parent, **values)
+            self.session.add(row)
+            self.session.flush()  # the domain object needs the new id (a pause its clock's)
+        else:
+            assign(row, values)
+        return int(row.id)
 
     def _append_events(self, app: Application) -> None:
         if not app.events:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from types import TracebackType
 from typing import Any
 
@@ -41,47 +40,10 @@ class UnitOfWork:
     def commit(self) -> None:
         self.session.commit()
 
-    def raise_alert(
-        self,
-        *,
-        clock_id: int,
-        application_id: int,
-        company: str,
-        city: str,
-        level: str,
-        due_at: datetime,
-        at: datetime,
-    ) -> tuple[int, int] | None:
-        """Raise a (clock, level) alert once, in this transaction (see store.alerts)."""
-        return alerts.raise_alert(
-            self.session,
-            clock_id=clock_id,
-            application_id=application_id,
-            company=company,
-            city=city,
-            level=level,
-            due_at=due_at,
-            at=at,
-        )
+    def raise_alert(self, **alert: Any) -> tuple[int, int] | None:
+        """Raise a (clock, level) alert once, in this transaction: `store.alerts.raise_alert`."""
+        return alerts.raise_alert(self.session, **alert)
 
-    def enqueue(
-        self,
-        *,
-        channels: list[str],
-        topic: str,
-        dedup_key: str,
-        payload: dict[str, Any],
-        at: datetime,
-    ) -> int:
-        """Queue a message for delivery once per channel, in this transaction."""
-        return alerts.enqueue(
-            self.session,
-            channels=channels,
-            topic=topic,
-            dedup_key=dedup_key,
-            payload=payload,
-            at=at,
-        )
-
-    def rollback(self) -> None:
-        self.session.rollback()
+    def enqueue(self, **message: Any) -> int:
+        """Queue a message once per channel, in this transaction: `store.alerts.enqueue`."""
+        return alerts.enqueue(self.session, **message)
