@@ -54,7 +54,9 @@ def test_both_jobs_run_in_shanghai_time_coalesced_one_at_a_time_however_late(
         assert str(job.trigger.timezone) == "Asia/Shanghai"
     assert scan_job.trigger.interval.total_seconds() == 120
     assert outbox_job.trigger.interval.total_seconds() == 30
-    assert scan_job.args == (engine, ["http://127.0.0.1:9/robot"])
+    recipients = scan_job.args[1]
+    assert scan_job.args[0] is engine
+    assert recipients.channels_for("sgcc", "西安") == ["http://127.0.0.1:9/robot"]
 
 
 def test_the_standalone_scheduler_blocks(engine: Engine) -> None:

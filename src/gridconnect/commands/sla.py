@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from gridconnect.config.settings import get_settings
+from gridconnect.services.alert_routing import AlertRecipients
 
 sla_app = typer.Typer(help="SLA clocks: scan, recompute, deliver alerts.", no_args_is_help=True)
 
@@ -25,7 +26,8 @@ def scan() -> None:
     settings = get_settings()
     engine = make_engine(settings.database_url)
     try:
-        result = run_scan(engine, alert_channels=settings.alert_webhooks)
+        recipients = AlertRecipients.from_settings(settings.alert_webhooks, settings.alert_routes)
+        result = run_scan(engine, alert_channels=recipients)
     finally:
         engine.dispose()
     _print(result.summary())

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     scan_interval_seconds: int = Field(default=300, gt=0)
     outbox_interval_seconds: int = Field(default=30, gt=0)
     alert_webhooks: list[str] = Field(default_factory=list)
+    # {"sgcc": [url, ...], "sgcc/西安": [url, ...]}: alerts of that company or city only.
+    alert_routes: dict[str, list[str]] = Field(default_factory=dict)
     customer_webhooks: list[str] = Field(default_factory=list)
     secret_key: str = DEFAULT_SECRET
     token_hours: float = Field(default=8.0, gt=0)

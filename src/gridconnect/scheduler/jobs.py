@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from gridconnect.clock import SHANGHAI
 from gridconnect.config.settings import Settings
+from gridconnect.services.alert_routing import AlertRecipients
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ OUTBOX_JOB = "outbox"
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
 
 
-def run_scan(engine: Engine, alert_channels: list[str]) -> None:
+def run_scan(engine: Engine, alert_channels: AlertRecipients) -> None:
     from gridconnect.services.sla_scan import scan
 
     result = scan(engine, alert_channels=alert_channels)
@@ -51,7 +52,10 @@ def build_scheduler(engine: Engine, settings: Settings, blocking: bool = False) 
     scheduler.add_job(
         run_scan,
         IntervalTrigger(seconds=settings.scan_interval_seconds, timezone=SHANGHAI),
-        args=[engine, list(settings.alert_webhooks)],
+        args=[
+            engine,
+            AlertRecipients.from_settings(settings.alert_webhooks, settings.alert_routes),
+        ],
         id=SCAN_JOB,
         name="SLA warning and breach scan",
         replace_existing=True,

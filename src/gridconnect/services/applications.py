@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gridconnect.clock import local_date
+from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.services.context import EVERYTHING, Scope, Services
 from gridconnect.store.alerts import alert_dedup_key
 from gridconnect.store.files import StoredFile
@@ -205,7 +206,7 @@ def _raise(
         return
     alert_id, times = raised
     uow.enqueue(
-        channels=svc.alert_channels,
+        channels=AlertRecipients.of(svc.alert_channels).channels_for(app.company, app.city),
         topic="alert",
         dedup_key=alert_dedup_key(alert_id, times),
         payload=alert_payload(app, alert.level, alert.clock.kind, alert.clock.due_at, ctx.now),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from gridconnect.calendar import WorkingCalendar
 from gridconnect.clock import now as system_now
 from gridconnect.config.policy_model import Policy
+from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.store.files import FileStore
 from gridconnect.store.uow import UnitOfWork
 
@@ -21,7 +22,8 @@ class Services:
     policy_source: Callable[[], Policy]
     calendar_source: Callable[[], WorkingCalendar]
     files: FileStore
-    alert_channels: list[str] = field(default_factory=list)
+    # A plain list of channels, or AlertRecipients routing by company and city.
+    alert_channels: Sequence[str] | AlertRecipients = field(default_factory=list)
     customer_channels: list[str] = field(default_factory=list)
     now: Callable[[], datetime] = system_now
 
@@ -65,6 +67,8 @@ def build_services(engine: Engine, settings: object | None = None) -> Services:
         policy_source=current_policy,
         calendar_source=default_calendar,
         files=FileStore(resolved.files_dir, resolved.max_upload_bytes),
-        alert_channels=list(resolved.alert_webhooks),
+        alert_channels=AlertRecipients.from_settings(
+            resolved.alert_webhooks, resolved.alert_routes
+        ),
         customer_channels=list(resolved.customer_webhooks),
     )

@@ -27,6 +27,7 @@ from gridconnect.calendar import WorkingCalendar
 from gridconnect.clock import as_utc, local_date
 from gridconnect.clock import now as system_now
 from gridconnect.config.policy_model import Policy
+from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.services.sla_scan import scan
 from gridconnect.store.tables import AlertRow, ClockRow
 from gridconnect.store.uow import UnitOfWork
@@ -70,7 +71,7 @@ def recompute_all(
     calendar: WorkingCalendar | None = None,
     policy: Policy | None = None,
     now: datetime | None = None,
-    alert_channels: Sequence[str] | None = None,
+    alert_channels: Sequence[str] | AlertRecipients | None = None,
 ) -> RecomputeResult:
     """Recompute every open clock; missing arguments come from the settings."""
     from gridconnect.calendar import default_calendar, reset_default_calendar
@@ -84,13 +85,17 @@ def recompute_all(
         reset_default_calendar()  # a notice may have been loaded since the cache was filled
         calendar = default_calendar()
     policy = policy if policy is not None else current_policy()
-    channels = list(alert_channels if alert_channels is not None else get_settings().alert_webhooks)
+    if alert_channels is None:
+        settings = get_settings()
+        alert_channels = AlertRecipients.from_settings(
+            settings.alert_webhooks, settings.alert_routes
+        )
     at = as_utc(now) if now is not None else system_now()
     try:
         result = RecomputeResult()
         for app_id in _applications_to_change(engine, calendar, policy, result):
             _recompute_application(engine, app_id, calendar, policy, at, result)
-        scanned = scan(engine, at, channels)
+        scanned = scan(engine, at, alert_channels)
         result.warned, result.breached = scanned.warned, scanned.breached
         log.info("SLA recompute: %s", result)
         return result

@@ -33,6 +33,7 @@ from sqlmodel import Session
 
 from gridconnect.clock import as_utc
 from gridconnect.clock import now as system_now
+from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.services.applications import alert_payload
 from gridconnect.store.alerts import alert_dedup_key, enqueue, raise_alert
 from gridconnect.store.db import is_postgres
@@ -75,13 +76,13 @@ class _Named:
 def scan(
     engine: Engine,
     now: datetime | None = None,
-    alert_channels: Sequence[str] = (),
+    alert_channels: Sequence[str] | AlertRecipients = (),
     batch_size: int = 500,
     exclusive: bool = True,
 ) -> ScanResult:
     """One scan at `now`. `exclusive=False` skips the advisory lock (tests of the race)."""
     at = as_utc(now) if now is not None else system_now()
-    channels = list(alert_channels)
+    channels = AlertRecipients.of(alert_channels)
     result = ScanResult()
     with _scan_lock(engine, exclusive) as held:
         if not held:
@@ -160,7 +161,7 @@ def _batch(
     engine: Engine,
     level: str,
     at: datetime,
-    channels: list[str],
+    channels: AlertRecipients,
     limit: int,
     result: ScanResult,
 ) -> int:
@@ -213,7 +214,7 @@ def _batch(
             )
             enqueue(
                 session,
-                channels=channels,
+                channels=channels.channels_for(app.company, app.city),
                 topic="alert",
                 dedup_key=alert_dedup_key(alert_id, times),
                 payload=payload,
