@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+from sqlalchemy import Engine, text
 
 from gridconnect.services.applications import (
     DocumentInput,
@@ -63,3 +66,23 @@ def advance_to_end(services: Services, app: Application) -> Application:
         assert app.id is not None
         app = perform(services, app.id, "advance", actor="clerk1")
     return app
+
+
+def tamper_with_event(engine: Engine, event_id: int, **changes: Any) -> None:
+    """Change an audit event as someone able to lift the append-only triggers could."""
+    assignments = ", ".join(f"{name} = :{name}" for name in changes)
+    values = {
+        name: json.dumps(value) if isinstance(value, dict) else value
+        for name, value in changes.items()
+    }
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("ALTER TABLE event DISABLE TRIGGER event_append_only"))
+        else:
+            connection.execute(text("DROP TRIGGER event_no_update"))
+        connection.execute(
+            text(f"UPDATE event SET {assignments} WHERE id = :event_id"),
+            {**values, "event_id": event_id},
+        )
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("ALTER TABLE event ENABLE TRIGGER event_append_only"))

@@ -8,9 +8,17 @@ from pathlib import Path
 import pytest
 from freezegun import freeze_time
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
-from factories import PDF, advance_to_end, new_application, provide_all_documents, receive
+from factories import (
+    PDF,
+    advance_to_end,
+    new_application,
+    provide_all_documents,
+    receive,
+    tamper_with_event,
+)
 from gridconnect.services.applications import (
     DocumentInput,
     get_application,
@@ -215,11 +223,8 @@ def test_the_audit_chain_verifies_and_names_a_tampered_event(services: Services)
     checked, breaks = verify_chains(services.engine)
     assert checked > 3 and breaks == []
     with Session(services.engine) as session:
-        event = session.exec(select(EventRow).where(EventRow.seq == 2)).one()
-        event.actor = "someone else"
-        session.add(event)
-        session.commit()
-        tampered_id = event.id
+        tampered_id = session.exec(select(EventRow.id).where(EventRow.seq == 2)).one()
+    tamper_with_event(services.engine, tampered_id, actor="someone else")
     _, breaks = verify_chains(services.engine)
     assert [(b.event_id, b.seq) for b in breaks] == [(tampered_id, 2)]
 
@@ -244,3 +249,15 @@ def test_documents_rows_hold_metadata_only(services: Services) -> None:
         rows = session.exec(select(DocumentRow)).all()
     assert {r.source for r in rows} == {"e_license", "upload"}
     assert app.documents[0].reference == "EL-identity_document"
+
+
+@freeze_time("2026-09-28 02:00:00")
+def test_the_database_refuses_to_change_or_delete_an_audit_event(services: Services) -> None:
+    receive(services)
+    for statement in ("UPDATE event SET actor = 'someone else'", "DELETE FROM event"):
+        with (
+            pytest.raises(DBAPIError, match="never changed or deleted"),
+            services.engine.begin() as connection,
+        ):
+            connection.execute(text(statement))
+    assert count(services, "event") == 1

@@ -9,7 +9,7 @@ from freezegun import freeze_time
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from factories import advance_to_end, receive
+from factories import advance_to_end, receive, tamper_with_event
 from gridconnect.cli import app
 from gridconnect.config.settings import get_settings
 from gridconnect.services.context import Services
@@ -35,12 +35,9 @@ def test_audit_verify_passes_on_an_untouched_trail_and_names_a_changed_event(
     assert "every chain intact" in result.output
 
     with Session(cli_env.engine) as session:
-        event = session.exec(select(EventRow).where(EventRow.action == "advanced")).first()
-        assert event is not None
-        event.details = {"forged": True}
-        session.add(event)
-        session.commit()
-        forged = event.id
+        forged = session.exec(select(EventRow.id).where(EventRow.action == "advanced")).first()
+    assert forged is not None
+    tamper_with_event(cli_env.engine, forged, details={"forged": True})
     result = runner.invoke(app, ["audit", "verify"])
     assert result.exit_code == 1
     assert f"event {forged} " in result.output
