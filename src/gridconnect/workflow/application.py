@@ -92,9 +92,14 @@ def actions(policy: Policy, application: Application) -> list[str]:
 
 
 def unconfigured_clocks(policy: Policy, application: Application) -> list[str]:
-    """Clocks the policy explicitly leaves without a limit for this application."""
-    rules = policy.clocks_for(facts(policy, application))
-    return [rule.clock for rule in rules if rule.limit_working_days is None]
+    """Clocks the policy leaves without a limit for this application (shown as such)."""
+    rules = {rule.clock: rule for rule in policy.clocks_for(facts(policy, application))}
+    missing = [clock for clock, rule in rules.items() if rule.limit_working_days is None]
+    # Every application may need the government's approval of its connection works; where
+    # no rule covers it at all (HV 20 kV lies between the ledger's two cases) say so too.
+    if GOV_APPROVAL not in rules:
+        missing.append(GOV_APPROVAL)
+    return missing
 
 
 def _record(

@@ -212,3 +212,13 @@ def test_every_change_records_an_event_with_stages_before_and_after() -> None:
     actions = [(e.action, e.stage_before, e.stage_after) for e in app.events]
     assert actions[0] == ("received", None, "acceptance")
     assert actions[-1] == ("advanced", "acceptance", "meter_install")
+
+
+def test_high_voltage_20_kv_falls_between_the_ledgers_cases_and_shows_no_approval_clock() -> None:
+    app = new("hv", voltage_kv=20.0)
+    assert flow.start_gov_approval(ctx(), app) is None
+    assert flow.unconfigured_clocks(POLICY, app) == ["gov_approval"]
+
+
+def test_a_low_voltage_application_has_every_clock_configured() -> None:
+    assert flow.unconfigured_clocks(POLICY, new()) == []
