@@ -83,12 +83,10 @@ def list_applications(
         else:
             ids_query = ids_query.order_by(col(ApplicationRow.id).desc())
         ids = list(uow.session.execute(ids_query.limit(limit).offset(offset)).scalars())
+        page = uow.applications.get_many(ids)
     moment = svc.now()
     policy, calendar = svc.policy, svc.calendar
-    items = [
-        application_view(policy, calendar, get_application(svc, app_id, scope), moment)
-        for app_id in ids
-    ]
+    items = [application_view(policy, calendar, app, moment) for app in page]
     return items, total
 
 
