@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -44,6 +45,18 @@ class AuthUser:
     company: str | None
     cities: tuple[str, ...]
     active: bool = True
+
+
+def user_view(user: AuthUser) -> dict[str, Any]:
+    """A user as the API shows it (never the password hash)."""
+    return {
+        "id": user.id,
+        "username": user.username,
+        "role": user.role,
+        "company": user.company,
+        "cities": list(user.cities),
+        "active": user.active,
+    }
 
 
 def hash_password(password: str) -> str:

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from gridconnect.api.auth import CurrentUser, issue_token
 from gridconnect.api.deps import EngineDep, SettingsDep
 from gridconnect.api.schemas.common import Token, UserPublic
-from gridconnect.services.users import authenticate
+from gridconnect.services.users import authenticate, user_view
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -38,11 +38,4 @@ async def token(
 @router.get("/me", response_model=UserPublic)
 def me(user: CurrentUser) -> dict[str, Any]:
     """Who the token belongs to: role, company and cities."""
-    return {
-        "id": user.id,
-        "username": user.username,
-        "role": user.role,
-        "company": user.company,
-        "cities": list(user.cities),
-        "active": user.active,
-    }
+    return user_view(user)

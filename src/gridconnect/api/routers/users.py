@@ -9,28 +9,17 @@ from gridconnect.api.auth import AuthUser, require_roles
 from gridconnect.api.content import require_json
 from gridconnect.api.deps import EngineDep
 from gridconnect.api.schemas.common import UserCreate, UserPublic
-from gridconnect.services.users import add_user, deactivate, list_users
+from gridconnect.services.users import add_user, deactivate, list_users, user_view
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
 Admin = Annotated[AuthUser, Depends(require_roles("admin"))]
 
 
-def _public(user: AuthUser) -> dict[str, Any]:
-    return {
-        "id": user.id,
-        "username": user.username,
-        "role": user.role,
-        "company": user.company,
-        "cities": list(user.cities),
-        "active": user.active,
-    }
-
-
 @router.get("", response_model=list[UserPublic])
 def users(_user: Admin, engine: EngineDep) -> list[dict[str, Any]]:
     """Every account, active or not."""
-    return [_public(u) for u in list_users(engine)]
+    return [user_view(u) for u in list_users(engine)]
 
 
 @router.post(
@@ -44,7 +33,7 @@ async def create_user(body: UserCreate, _user: Admin, engine: EngineDep) -> dict
     user = await run_in_threadpool(
         add_user, engine, body.username, body.password, body.role, body.company, body.cities
     )
-    return _public(user)
+    return user_view(user)
 
 
 @router.post("/{username}/deactivate", response_model=UserPublic)
@@ -52,4 +41,4 @@ def deactivate_user(
     username: Annotated[str, Path(max_length=64)], _user: Admin, engine: EngineDep
 ) -> dict[str, Any]:
     """Stop an account from signing in; its tokens stop working at once."""
-    return _public(deactivate(engine, username))
+    return user_view(deactivate(engine, username))
