@@ -19,7 +19,6 @@ from gridconnect.calendar import (
     WorkingCalendar,
     default_calendar,
     read_notice_file,
-    reset_default_calendar,
     save_notice,
 )
 from gridconnect.config.settings import get_settings
@@ -112,7 +111,6 @@ def load(
         for problem in exc.problems:
             typer.echo(f"  line {problem['line']}: {problem['reason']}", err=True)
         raise typer.Exit(code=1) from None
-    reset_default_calendar()
     days_off = sum(len(holiday.dates) for holiday in notice.holidays)
     typer.echo(
         f"loaded {notice.year}: {notice.title} {notice.number}".rstrip()

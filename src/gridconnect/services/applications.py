@@ -50,8 +50,17 @@ def receive_application(
     """Register an application (hall, online or app) and start its clocks."""
     check(new)
     ctx = _context(svc, actor)
-    received_on = local_date(ctx.now)
-    policy = svc.policy
+    hv = new.kind == Kind.HV
+    # 三零 and on-site reply are decided once, at receipt, by the policy in force that day.
+    facts = ctx.policy.application_facts(
+        kind=new.kind,
+        city=new.city,
+        received_on=local_date(ctx.now),
+        capacity=new.capacity,
+        area_class=new.area_class,
+        voltage_kv=new.voltage_kv if hv else None,
+        supply=new.supply if hv else None,
+    )
     app = Application(
         number="",
         company=new.company,
@@ -61,15 +70,13 @@ def receive_application(
         address=new.address.strip(),
         customer=new.customer,
         capacity=new.capacity,
-        voltage_kv=new.voltage_kv if new.kind == Kind.HV else None,
-        supply=new.supply if new.kind == Kind.HV else None,
+        voltage_kv=facts.voltage_kv,
+        supply=facts.supply,
         channel=new.channel,
         received_at=ctx.now,
         stage="",
-        three_zero=policy.is_three_zero(new.kind, new.area_class, new.capacity, received_on),
-        on_site_reply=policy.is_on_site_reply(
-            new.kind, new.capacity, new.voltage_kv, new.supply, received_on
-        ),
+        three_zero=facts.three_zero,
+        on_site_reply=facts.on_site_reply,
     )
     flow.receive(ctx, app)
     with svc.unit_of_work() as uow:

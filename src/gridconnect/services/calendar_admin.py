@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from gridconnect.calendar import Notice, parse_notice, save_notice
-from gridconnect.calendar.current import reset_default_calendar
 from gridconnect.services.context import Services
 from gridconnect.services.sla_recompute import RecomputeResult, recompute_all
 
@@ -17,8 +16,7 @@ def load_notice(text: str, directory: Path, svc: Services) -> tuple[Notice, Reco
     gets an audit event with its old and new value.
     """
     notice = parse_notice(text)
-    save_notice(text, directory)
-    reset_default_calendar()
+    save_notice(text, directory)  # every process's calendar notices the new file
     result = recompute_all(
         engine=svc.engine,
         calendar=svc.calendar,

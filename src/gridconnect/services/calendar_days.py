@@ -3,15 +3,14 @@
 Each day carries `workday_ordinal`, the running count of working days up to and including
 it, so "working days in (a, b]" is `ordinal(b) - ordinal(a)` in SQL, the same rule as
 `WorkingCalendar.working_days_between`. The table is filled outside the migrations (a new
-State Council notice changes it): reports call `ensure_calendar_days` first, which refills it
-when it is empty or was filled from a different calendar, and `calendar load` may call
-`sync_calendar_days` directly.
+State Council notice changes it): reports call `sync_calendar_days` first, which refills it
+when it is empty or was filled from a different calendar and costs one look-up otherwise.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine, delete, insert, select, text
@@ -53,6 +52,21 @@ def fingerprint(rows: list[dict[str, Any]]) -> str:
     return digest.hexdigest()
 
 
+# The calendar is immutable and the process keeps one until a notice file changes, so the
+# rows and their fingerprint (6 ms to build) are kept for the last calendar seen: a report,
+# and the supervisor's dashboard that shows one, then costs one look-up to check the table.
+_last: tuple[WorkingCalendar, list[dict[str, Any]], str] | None = None
+
+
+def _rows_of(calendar: WorkingCalendar) -> tuple[list[dict[str, Any]], str]:
+    global _last
+    cached = _last
+    if cached is None or cached[0] is not calendar:
+        rows = calendar_rows(calendar)
+        cached = _last = (calendar, rows, fingerprint(rows))
+    return cached[1], cached[2]
+
+
 def stored_fingerprint(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return connection.execute(select(_SYNC.c.fingerprint).where(_SYNC.c.id == 1)).scalar()
@@ -60,8 +74,7 @@ def stored_fingerprint(engine: Engine) -> str | None:
 
 def sync_calendar_days(engine: Engine, calendar: WorkingCalendar, force: bool = False) -> bool:
     """Refill `calendar_day` from `calendar` unless it already matches. True when rewritten."""
-    rows = calendar_rows(calendar)
-    wanted = fingerprint(rows)
+    rows, wanted = _rows_of(calendar)
     if not force and stored_fingerprint(engine) == wanted:
         return False
     with engine.begin() as connection:
@@ -77,12 +90,3 @@ def sync_calendar_days(engine: Engine, calendar: WorkingCalendar, force: bool = 
         connection.execute(insert(_DAYS), rows)
         connection.execute(insert(_SYNC).values(id=1, fingerprint=wanted, synced_at=now()))
     return True
-
-
-def ensure_calendar_days(engine: Engine, calendar: WorkingCalendar) -> None:
-    """Make sure reports count working days with this calendar (cheap when already synced)."""
-    sync_calendar_days(engine, calendar)
-
-
-def day_range() -> tuple[date, date]:
-    return FIRST_DAY, LAST_DAY

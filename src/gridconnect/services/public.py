@@ -24,11 +24,10 @@ from sqlmodel import col, select
 from gridconnect.errors import GridconnectError, NotFound
 from gridconnect.services.applications import receive_application
 from gridconnect.services.context import Services
-from gridconnect.services.views import mask_name, mask_phone, stages_view
+from gridconnect.services.views import clock_view, mask_name, mask_phone, stages_view
 from gridconnect.store.auth_tables import AccessAttemptRow
 from gridconnect.store.tables import ApplicationRow
 from gridconnect.workflow import application as flow
-from gridconnect.workflow.clocks import read_clock
 from gridconnect.workflow.intake import NewApplication
 from gridconnect.workflow.model import Application
 
@@ -109,20 +108,19 @@ def public_status(svc: Services, number: str, code: str | None, secret_key: str)
 def masked_view(svc: Services, app: Application) -> dict[str, Any]:
     """What a customer sees: stages, missing documents and deadlines; name and phone masked."""
     policy, calendar, moment = svc.policy, svc.calendar, svc.now()
-    deadlines = []
-    for clock in app.clocks:
-        reading = read_clock(calendar, clock, moment)
-        deadlines.append(
-            {
-                "kind": clock.kind,
-                "limit_working_days": clock.limit_working_days,
-                "due_at": clock.due_at.isoformat(),
-                "due_date": reading.due_date,
-                "state": str(clock.state),
-                "working_days_left": reading.working_days_left,
-                "provisional": reading.provisional,
-            }
-        )
+    shown = (
+        "kind",
+        "limit_working_days",
+        "due_at",
+        "due_date",
+        "state",
+        "working_days_left",
+        "provisional",
+    )
+    deadlines = [
+        {key: view[key] for key in shown}
+        for view in (clock_view(calendar, clock, moment) for clock in app.clocks)
+    ]
     return {
         "number": app.number,
         "kind": str(app.kind),

@@ -74,7 +74,7 @@ def recompute_all(
     alert_channels: Sequence[str] | AlertRecipients | None = None,
 ) -> RecomputeResult:
     """Recompute every open clock; missing arguments come from the settings."""
-    from gridconnect.calendar import default_calendar, reset_default_calendar
+    from gridconnect.calendar import default_calendar
     from gridconnect.config.policy import current_policy
     from gridconnect.config.settings import get_settings
     from gridconnect.store.db import make_engine
@@ -82,7 +82,6 @@ def recompute_all(
     owned = engine is None
     engine = engine if engine is not None else make_engine(get_settings().database_url)
     if calendar is None:
-        reset_default_calendar()  # a notice may have been loaded since the cache was filled
         calendar = default_calendar()
     policy = policy if policy is not None else current_policy()
     if alert_channels is None:

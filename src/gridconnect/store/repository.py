@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -255,6 +255,3 @@ class ApplicationRepository:
                 .order_by(col(EventRow.seq))
             )
         )
-
-    def count(self) -> int:
-        return int(self.session.exec(select(func.count()).select_from(ApplicationRow)).one())

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from gridconnect.calendar import WorkingCalendar
-from gridconnect.clock import SHANGHAI, local_date
+from gridconnect.clock import SHANGHAI, as_utc, local_date
 from gridconnect.config.policy_model import SlaRule
 from gridconnect.workflow.model import Clock, ClockPause, ClockState
 
@@ -37,7 +37,7 @@ def schedule(
     start_date = local_date(started_at)
     if span - warn_working_days > 0:
         warn_day = calendar.add_working_days(start_date, span - warn_working_days)
-        warn_at = datetime.combine(warn_day.value, time(0), SHANGHAI).astimezone(due.value.tzinfo)
+        warn_at = as_utc(datetime.combine(warn_day.value, time(0), SHANGHAI))
     else:
         warn_at = started_at
     return Schedule(due_at=due.value, warn_at=warn_at, provisional=due.provisional)

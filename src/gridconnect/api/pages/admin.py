@@ -6,8 +6,9 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from gridconnect.api.deps import get_services
 from gridconnect.api.pages.session import CsrfChecked, staff
-from gridconnect.api.pages.web import redirect, render, services_of
+from gridconnect.api.pages.web import redirect, render
 from gridconnect.calendar import NoticeFileError
 from gridconnect.services.calendar_admin import load_notice
 from gridconnect.services.users import AuthUser
@@ -18,7 +19,7 @@ ADMIN = staff("admin")
 
 
 def _page(request: Request, status_code: int = 200, **extra: object) -> Response:
-    svc = services_of(request)
+    svc = get_services(request)
     context = {
         "years": svc.calendar.years(),
         "calendar_dir": request.app.state.settings.calendar_dir,
@@ -51,7 +52,7 @@ async def upload_notice(
     except UnicodeDecodeError:
         return _page(request, 422, error="文件不是 UTF-8 编码的文本。", file_name=file.filename)
     try:
-        notice, _ = await run_in_threadpool(load_notice, text, directory, services_of(request))
+        notice, _ = await run_in_threadpool(load_notice, text, directory, get_services(request))
         year = notice.year
     except NoticeFileError as exc:
         return _page(

@@ -10,9 +10,10 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from gridconnect.api.deps import get_services
 from gridconnect.api.pages.labels import clock_label, stage_label
 from gridconnect.api.pages.session import CsrfChecked, scope_of, staff
-from gridconnect.api.pages.web import PageError, redirect, render, services_of
+from gridconnect.api.pages.web import PageError, redirect, render
 from gridconnect.errors import GridconnectError
 from gridconnect.services.applications import (
     ACTIONS,
@@ -58,7 +59,7 @@ def _not_found() -> PageError:
 def _page(
     request: Request, user: AuthUser, application_id: int, status_code: int = 200, **extra: Any
 ) -> Response:
-    svc = services_of(request)
+    svc = get_services(request)
     scope = scope_of(user)
     try:
         app = get_application(svc, application_id, scope)
@@ -136,7 +137,7 @@ async def add_document(
         declared_type=file.content_type if content is not None and file is not None else None,
         file_name=file.filename if content is not None and file is not None else None,
     )
-    svc = services_of(request)
+    svc = get_services(request)
     try:
         await run_in_threadpool(
             record_document,
@@ -173,7 +174,7 @@ def act(
     """Run one action the stage machine allows now."""
     if action not in ACTIONS:
         raise PageError(404, "无此操作", "该操作不存在。")
-    svc = services_of(request)
+    svc = get_services(request)
     try:
         perform(
             svc,

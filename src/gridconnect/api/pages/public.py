@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from gridconnect.api.deps import get_services
 from gridconnect.api.pages import customer as cookies
 from gridconnect.api.pages.forms import read_application
 from gridconnect.api.pages.labels import (
@@ -15,7 +16,7 @@ from gridconnect.api.pages.labels import (
     stage_label,
 )
 from gridconnect.api.pages.session import CsrfChecked, optional_user
-from gridconnect.api.pages.web import PageError, redirect, render, services_of
+from gridconnect.api.pages.web import PageError, redirect, render
 from gridconnect.clock import local_date
 from gridconnect.config.standards import service_standards
 from gridconnect.services import public
@@ -29,7 +30,7 @@ ONLINE_KINDS = ("lv_residential", "lv_nonresidential")
 
 def form_choices(request: Request, kinds: tuple[str, ...]) -> dict[str, Any]:
     """The option lists of the application form, as (code, Chinese name) pairs."""
-    policy = services_of(request).policy
+    policy = get_services(request).policy
     return {
         "kinds": [(k, policy.kind(k).name) for k in kinds],
         "company_choices": [(c, COMPANY_NAMES[c]) for c in COMPANIES],
@@ -49,7 +50,7 @@ def _choices(request: Request) -> dict[str, Any]:
 def home(request: Request) -> Response:
     """What the service is, and where to go."""
     optional_user(request)
-    svc = services_of(request)
+    svc = get_services(request)
     standards = service_standards(svc.policy, local_date(svc.now()))
     return render(request, "home.html", {"kinds": standards["kinds"]})
 
@@ -58,7 +59,7 @@ def home(request: Request) -> Response:
 def standards(request: Request) -> Response:
     """Service standards in force today (L52): stages, documents, limits, fees."""
     optional_user(request)
-    svc = services_of(request)
+    svc = get_services(request)
     context = {"standards": service_standards(svc.policy, local_date(svc.now()))}
     return render(request, "standards.html", context)
 
@@ -77,7 +78,7 @@ async def apply(request: Request) -> Response:
     if new is None:
         context = {**_choices(request), "values": values, "errors": errors}
         return render(request, "apply.html", context, status_code=422)
-    svc = services_of(request)
+    svc = get_services(request)
     app, code = public.apply_online(svc, new, request.app.state.settings.secret_key)
     response = redirect("/apply/done")
     cookies.remember_new_code(request, response, app.number, code)
@@ -115,7 +116,7 @@ def status_lookup(
         errors["code"] = "请填写查询码"
     if errors:
         return render(request, "status.html", {"values": values, "errors": errors}, 422)
-    svc = services_of(request)
+    svc = get_services(request)
     try:
         public.public_status(svc, number, code.strip(), request.app.state.settings.secret_key)
     except public.TooManyAttempts:
@@ -136,7 +137,7 @@ def my_application(request: Request) -> Response:
     number = cookies.customer_number(request)
     if number is None:
         return redirect("/status")
-    svc = services_of(request)
+    svc = get_services(request)
     with svc.unit_of_work() as uow:
         app = uow.applications.get_by_number(number)
     if app is None:

@@ -22,7 +22,6 @@ from gridconnect.services.context import Scope
 from gridconnect.services.users import AuthUser
 
 CSRF_COOKIE = "gridconnect_csrf"
-CSRF_FIELD = "csrf_token"
 
 
 def _secret(request: Request) -> bytes:

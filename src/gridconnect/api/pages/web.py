@@ -13,7 +13,6 @@ from fastapi.templating import Jinja2Templates
 from gridconnect.api.pages import labels
 from gridconnect.api.pages.session import CSRF_COOKIE, csrf_token, set_cookie
 from gridconnect.clock import SHANGHAI, as_utc
-from gridconnect.services.context import Services
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -71,17 +70,6 @@ class LoginRequired(Exception):
     def __init__(self, next_url: str) -> None:
         super().__init__(next_url)
         self.next_url = next_url
-
-
-def services_of(request: Request) -> Services:
-    """The services the composition root built (app.state.services), built here if absent."""
-    services = getattr(request.app.state, "services", None)
-    if services is None:
-        from gridconnect.services.context import build_services
-
-        services = build_services(request.app.state.engine, request.app.state.settings)
-        request.app.state.services = services
-    return services
 
 
 def render(

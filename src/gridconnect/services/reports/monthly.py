@@ -16,7 +16,7 @@ from typing import Any
 
 from gridconnect.calendar import WorkingCalendar
 from gridconnect.config.policy_model import GOV_APPROVAL
-from gridconnect.services.calendar_days import ensure_calendar_days
+from gridconnect.services.calendar_days import sync_calendar_days
 from gridconnect.services.context import EVERYTHING, Scope, Services
 from gridconnect.services.reports import queries as q
 from gridconnect.services.reports.dialect import EMPTY, Dialect, prepare
@@ -67,7 +67,7 @@ def period_report(
 ) -> dict[str, Any]:
     """Every figure of one period, for the caller's scope."""
     calendar: WorkingCalendar = svc.calendar
-    ensure_calendar_days(svc.engine, calendar)
+    sync_calendar_days(svc.engine, calendar)
     now = as_of or svc.now()
     # Whole seconds: SQLite's date functions round sub-second times to milliseconds.
     cutoff = min(period.end - timedelta(seconds=1), now)

@@ -108,7 +108,3 @@ def parse_quarter(value: str, field: str = "quarter") -> Period:
 
 def month_of(day: date) -> Period:
     return month(day.year, day.month)
-
-
-def quarter_of(day: date) -> Period:
-    return quarter(day.year, (day.month - 1) // 3 + 1)

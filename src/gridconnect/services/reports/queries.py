@@ -16,7 +16,6 @@ from gridconnect.services.context import Scope
 from gridconnect.services.reports.dialect import Dialect, Distribution, distributions, run
 from gridconnect.services.reports.dialect import scope_filter as _scope
 
-GRAIN = ("company", "city", "kind")
 CLOSING_ACTIONS = "('resumed', 'cancelled', 'connected')"
 
 
