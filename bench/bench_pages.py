@@ -32,7 +32,6 @@ import httpx
 from sqlalchemy import Engine, func, insert, select, text, update
 
 from gridconnect.calendar import load_calendar
-from gridconnect.clock import local_date, now
 from gridconnect.config.policy import load_policy
 from gridconnect.services.applications import DocumentInput, perform, receive_application
 from gridconnect.services.context import Services
@@ -46,6 +45,7 @@ from gridconnect.store.tables import (
     NumberCounterRow,
     StageVisitRow,
 )
+from gridconnect.timesource import local_date, now
 from gridconnect.workflow.intake import NewApplication
 from gridconnect.workflow.model import CITIES, Customer
 

@@ -15,10 +15,10 @@ from typing import Any
 from sqlmodel import create_engine
 
 from gridconnect.calendar import WorkingCalendar
-from gridconnect.clock import local_date
 from gridconnect.config.policy_model import Policy
 from gridconnect.services.context import Services
 from gridconnect.store.files import FileStore
+from gridconnect.timesource import local_date
 from gridconnect.workflow.errors import VersionConflict
 from gridconnect.workflow.model import Application, DomainEvent
 

@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 
 from gridconnect.calendar import WorkingCalendar
-from gridconnect.clock import local_date
 from gridconnect.services.reports.periods import Period
+from gridconnect.timesource import local_date
 from gridconnect.workflow.model import Status
 from integration.reports_scenario import Record
 

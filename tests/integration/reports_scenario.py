@@ -19,7 +19,6 @@ from freezegun import freeze_time
 from sqlalchemy import Engine, event, text
 
 from factories import new_application
-from gridconnect.clock import SHANGHAI
 from gridconnect.services.applications import (
     DocumentInput,
     perform,
@@ -30,6 +29,7 @@ from gridconnect.services.context import Services
 from gridconnect.store.alerts import raise_alert
 from gridconnect.store.db import make_engine
 from gridconnect.store.files import FileStore
+from gridconnect.timesource import SHANGHAI
 from gridconnect.workflow.model import Application
 
 CITIES = ("西安", "宝鸡", "榆林", "汉中")

@@ -16,11 +16,11 @@ from freezegun import freeze_time
 from sqlmodel import Session, col, select
 
 from factories import receive
-from gridconnect.clock import SHANGHAI, as_utc
 from gridconnect.services.context import Services
 from gridconnect.services.outbox import MAX_ATTEMPTS, deliver_due, retry_delay
 from gridconnect.services.sla_scan import scan
 from gridconnect.store.tables import OutboxRow
+from gridconnect.timesource import SHANGHAI, as_utc
 
 
 @dataclass

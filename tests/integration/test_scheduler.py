@@ -14,11 +14,11 @@ from sqlalchemy import Engine
 
 from factories import receive
 from gridconnect.api.app import create_app
-from gridconnect.clock import SHANGHAI
 from gridconnect.config.settings import Settings
 from gridconnect.scheduler import jobs
 from gridconnect.services.applications import get_application
 from gridconnect.services.context import Services
+from gridconnect.timesource import SHANGHAI
 
 
 def settings(**overrides: object) -> Settings:

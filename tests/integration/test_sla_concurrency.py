@@ -16,9 +16,9 @@ from freezegun import freeze_time
 from sqlalchemy import Engine, text
 
 from factories import receive
-from gridconnect.clock import SHANGHAI
 from gridconnect.services.context import Services
 from gridconnect.services.sla_scan import SCAN_LOCK_KEY, scan
+from gridconnect.timesource import SHANGHAI
 
 pytestmark = pytest.mark.postgres
 

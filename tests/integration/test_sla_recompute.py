@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 
 from factories import receive
 from gridconnect.calendar import WorkingCalendar, parse_notice, reset_default_calendar
-from gridconnect.clock import SHANGHAI
 from gridconnect.config.policy import reset_current_policy
 from gridconnect.config.settings import get_settings
 from gridconnect.services.applications import get_application
@@ -22,6 +21,7 @@ from gridconnect.services.context import Services
 from gridconnect.services.sla_recompute import recompute_all
 from gridconnect.services.sla_scan import scan
 from gridconnect.store.tables import AlertRow, EventRow, OutboxRow
+from gridconnect.timesource import SHANGHAI
 from gridconnect.workflow.model import Application, Clock
 
 # A made-up 2027 notice: New Year's Day off from Friday to Monday 01-04 (one more weekday

@@ -10,11 +10,11 @@ from sqlalchemy import event, text
 from sqlmodel import Session, col, select
 
 from factories import advance_to_end, receive
-from gridconnect.clock import SHANGHAI
 from gridconnect.services.applications import get_application, perform
 from gridconnect.services.context import Services
 from gridconnect.services.sla_scan import ScanResult, scan
 from gridconnect.store.tables import AlertRow, OutboxRow
+from gridconnect.timesource import SHANGHAI
 from gridconnect.workflow.errors import VersionConflict
 from gridconnect.workflow.model import Application
 

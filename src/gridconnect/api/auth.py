@@ -17,10 +17,10 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Engine
 
 from gridconnect.api.deps import EngineDep, SettingsDep
-from gridconnect.clock import now
 from gridconnect.config.settings import Settings
 from gridconnect.services.context import EVERYTHING, Scope
 from gridconnect.services.users import AuthUser, get_user
+from gridconnect.timesource import now
 
 ALGORITHM = "HS256"
 SESSION_COOKIE = "gridconnect_session"

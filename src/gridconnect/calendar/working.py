@@ -29,7 +29,7 @@ from gridconnect.calendar.model import (
     Notice,
     YearInfo,
 )
-from gridconnect.clock import SHANGHAI, local_date
+from gridconnect.timesource import SHANGHAI, local_date
 
 _BASE = FIRST_DAY.toordinal()
 _SIZE = LAST_DAY.toordinal() - _BASE + 1
@@ -123,7 +123,7 @@ class WorkingCalendar:
     # -- single days --------------------------------------------------------------------
     def _offset(self, day: date) -> int:
         if isinstance(day, datetime):
-            raise TypeError("pass a date, not a datetime (use gridconnect.clock.local_date)")
+            raise TypeError("pass a date, not a datetime (use gridconnect.timesource.local_date)")
         offset = day.toordinal() - _BASE
         if not 0 <= offset < _SIZE:
             raise _out_of_range(day.isoformat())
@@ -193,7 +193,7 @@ class WorkingCalendar:
         """24:00 Asia/Shanghai of the n-th working day after the (Shanghai) date of `start`.
 
         Returned as the aware UTC instant of 00:00 Shanghai on the following day. A naive
-        `start` is taken as UTC, like everywhere in gridconnect.clock.
+        `start` is taken as UTC, like everywhere in gridconnect.timesource.
         """
         due = self.add_working_days(local_date(start), n)
         midnight = datetime.combine(due.value + timedelta(days=1), time(0), tzinfo=SHANGHAI)

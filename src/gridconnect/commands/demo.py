@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import typer
 
-from gridconnect.clock import now
 from gridconnect.config.settings import get_settings
 from gridconnect.errors import GridconnectError
 from gridconnect.services.applications import (
@@ -19,6 +18,7 @@ from gridconnect.services.applications import (
 from gridconnect.services.context import Services, build_services
 from gridconnect.services.users import UserExists, add_user
 from gridconnect.store.db import make_engine
+from gridconnect.timesource import now
 from gridconnect.workflow.intake import NewApplication
 from gridconnect.workflow.model import Application, Customer
 

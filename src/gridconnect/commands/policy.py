@@ -59,7 +59,7 @@ def standards_command(
     ),
 ) -> None:
     """Print the public service standards (L52) in force on a date, as JSON."""
-    from gridconnect.clock import today
+    from gridconnect.timesource import today
 
     try:
         day = date.fromisoformat(on) if on else today()

@@ -18,9 +18,9 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
-from gridconnect.clock import SHANGHAI
 from gridconnect.config.settings import Settings
 from gridconnect.services.alert_routing import AlertRecipients
+from gridconnect.timesource import SHANGHAI
 
 log = logging.getLogger(__name__)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gridconnect.clock import local_date
 from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.services.context import EVERYTHING, Scope, Services
 from gridconnect.store.alerts import alert_dedup_key
 from gridconnect.store.files import StoredFile
 from gridconnect.store.uow import UnitOfWork
+from gridconnect.timesource import local_date
 from gridconnect.workflow import application as flow
 from gridconnect.workflow.errors import ApplicationNotFound, InvalidApplication, VersionConflict
 from gridconnect.workflow.intake import NewApplication, check

@@ -17,8 +17,8 @@ from sqlalchemy import Engine, delete, insert, select, text
 
 from gridconnect.calendar import WorkingCalendar
 from gridconnect.calendar.model import FIRST_DAY, LAST_DAY
-from gridconnect.clock import now
 from gridconnect.store.report_tables import CalendarDayRow, CalendarSyncRow
+from gridconnect.timesource import now
 
 _DAYS = CalendarDayRow.__table__  # type: ignore[attr-defined]
 _SYNC = CalendarSyncRow.__table__  # type: ignore[attr-defined]

@@ -9,11 +9,11 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from gridconnect.calendar import WorkingCalendar
-from gridconnect.clock import now as system_now
 from gridconnect.config.policy_model import Policy
 from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.store.files import FileStore
 from gridconnect.store.uow import UnitOfWork
+from gridconnect.timesource import now as system_now
 
 
 @dataclass

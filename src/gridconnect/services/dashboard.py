@@ -16,11 +16,11 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlmodel import col
 
 from gridconnect.calendar import WorkingCalendar
-from gridconnect.clock import local_date
 from gridconnect.config.policy_model import STAGE_PREFIX
 from gridconnect.services.context import Scope, Services
 from gridconnect.services.reports.periods import month
 from gridconnect.store.tables import ApplicationRow, ClockRow
+from gridconnect.timesource import local_date
 
 QUEUE_LIMIT = 100
 

@@ -20,10 +20,10 @@ import httpx
 from sqlalchemy import Engine, select, update
 from sqlmodel import Session
 
-from gridconnect.clock import as_utc
-from gridconnect.clock import now as system_now
 from gridconnect.store.db import is_postgres
 from gridconnect.store.tables import OutboxRow
+from gridconnect.timesource import as_utc
+from gridconnect.timesource import now as system_now
 
 log = logging.getLogger(__name__)
 

@@ -24,13 +24,13 @@ from sqlalchemy import Engine, select, update
 from sqlmodel import Session
 
 from gridconnect.calendar import WorkingCalendar
-from gridconnect.clock import as_utc, local_date
-from gridconnect.clock import now as system_now
 from gridconnect.config.policy_model import Policy
 from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.services.sla_scan import scan
 from gridconnect.store.tables import AlertRow, ClockRow
 from gridconnect.store.uow import UnitOfWork
+from gridconnect.timesource import as_utc, local_date
+from gridconnect.timesource import now as system_now
 from gridconnect.workflow.clocks import reschedule, schedule
 from gridconnect.workflow.errors import VersionConflict
 from gridconnect.workflow.model import Application, Clock, ClockState, DomainEvent

@@ -31,13 +31,13 @@ from typing import Any, cast
 from sqlalchemy import Engine, and_, select, text, update
 from sqlmodel import Session
 
-from gridconnect.clock import as_utc
-from gridconnect.clock import now as system_now
 from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.services.applications import alert_payload
 from gridconnect.store.alerts import alert_dedup_key, enqueue, raise_alert
 from gridconnect.store.db import is_postgres
 from gridconnect.store.tables import AlertRow, ApplicationRow, ClockRow
+from gridconnect.timesource import as_utc
+from gridconnect.timesource import now as system_now
 
 log = logging.getLogger(__name__)
 

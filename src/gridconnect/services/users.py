@@ -11,9 +11,9 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from gridconnect.clock import now
 from gridconnect.errors import Conflict, InvalidInput, NotFound
 from gridconnect.store.auth_tables import UserRow
+from gridconnect.timesource import now
 from gridconnect.workflow.model import CITIES, COMPANIES
 
 ROLES = ("clerk", "supervisor", "admin")

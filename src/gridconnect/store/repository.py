@@ -10,7 +10,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from gridconnect.clock import local_date
 from gridconnect.store.mapping import (
     DOCUMENT_FIELDS,
     PAUSE_FIELDS,
@@ -30,6 +29,7 @@ from gridconnect.store.tables import (
     NumberCounterRow,
     StageVisitRow,
 )
+from gridconnect.timesource import local_date
 from gridconnect.workflow.audit import GENESIS, event_hash
 from gridconnect.workflow.errors import VersionConflict
 from gridconnect.workflow.model import Application

@@ -1,6 +1,6 @@
 """Tables of applications, their stages, documents, audit events and SLA clocks.
 
-Timestamps are set by the service layer from `gridconnect.clock.now()`: no column has a
+Timestamps are set by the service layer from `gridconnect.timesource.now()`: no column has a
 database-side or import-time default time (they would escape freezegun).
 """
 

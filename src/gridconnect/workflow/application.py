@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from gridconnect.calendar import WorkingCalendar
-from gridconnect.clock import local_date
 from gridconnect.config.policy_model import (
     FULL_PROCESS,
     GOV_APPROVAL,
@@ -20,6 +19,7 @@ from gridconnect.config.policy_model import (
     ApplicationFacts,
     Policy,
 )
+from gridconnect.timesource import local_date
 from gridconnect.workflow import clocks as sla
 from gridconnect.workflow.errors import (
     DocumentNotAllowed,

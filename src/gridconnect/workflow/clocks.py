@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from gridconnect.calendar import WorkingCalendar
-from gridconnect.clock import SHANGHAI, as_utc, local_date
 from gridconnect.config.policy_model import SlaRule
+from gridconnect.timesource import SHANGHAI, as_utc, local_date
 from gridconnect.workflow.model import Clock, ClockPause, ClockState
 
 

@@ -13,7 +13,7 @@ from gridconnect.calendar import (
     WorkingCalendar,
     parse_notice,
 )
-from gridconnect.clock import SHANGHAI
+from gridconnect.timesource import SHANGHAI
 
 
 def test_fifteen_working_days_from_28_september_2026_skip_national_day(calendar):

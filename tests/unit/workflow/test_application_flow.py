@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from gridconnect.calendar import load_calendar
-from gridconnect.clock import SHANGHAI
 from gridconnect.config.policy import load_policy
+from gridconnect.timesource import SHANGHAI
 from gridconnect.workflow import application as flow
 from gridconnect.workflow.errors import (
     DocumentNotAllowed,

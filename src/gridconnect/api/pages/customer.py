@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from gridconnect.api.pages.session import set_cookie
-from gridconnect.clock import now
+from gridconnect.timesource import now
 
 CUSTOMER_COOKIE = "gridconnect_customer"
 NEW_CODE_COOKIE = "gridconnect_new_code"

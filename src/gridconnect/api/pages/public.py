@@ -17,9 +17,9 @@ from gridconnect.api.pages.labels import (
 )
 from gridconnect.api.pages.session import CsrfChecked, optional_user
 from gridconnect.api.pages.web import PageError, redirect, render
-from gridconnect.clock import local_date
 from gridconnect.config.standards import service_standards
 from gridconnect.services import public
+from gridconnect.timesource import local_date
 from gridconnect.workflow.intake import HV_VOLTAGES
 from gridconnect.workflow.model import AREA_CLASSES, CITIES, COMPANIES
 

@@ -10,12 +10,12 @@ from gridconnect.api.deps import get_services
 from gridconnect.api.pages.labels import all_stage_names, clock_label
 from gridconnect.api.pages.session import CsrfChecked, scope_of, staff
 from gridconnect.api.pages.web import PageError, redirect, render
-from gridconnect.clock import today
 from gridconnect.services import alerts, dashboard
 from gridconnect.services.reports.monthly import monthly_report
 from gridconnect.services.reports.periods import month_of
 from gridconnect.services.reports.render import filename, to_xlsx
 from gridconnect.services.users import AuthUser
+from gridconnect.timesource import today
 
 router = APIRouter(prefix="/supervisor", tags=["pages"], include_in_schema=False)
 

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from gridconnect.api.pages import labels
 from gridconnect.api.pages.session import CSRF_COOKIE, csrf_token, set_cookie
-from gridconnect.clock import SHANGHAI, as_utc
+from gridconnect.timesource import SHANGHAI, as_utc
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"

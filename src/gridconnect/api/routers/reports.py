@@ -7,10 +7,10 @@ from fastapi.responses import JSONResponse, Response
 
 from gridconnect.api.auth import AuthUser, require_roles, user_scope
 from gridconnect.api.deps import ServicesDep
-from gridconnect.clock import local_date
 from gridconnect.services.reports import monthly_report, quarterly_report
 from gridconnect.services.reports.periods import month_of
 from gridconnect.services.reports.render import filename, to_csv, to_xlsx
+from gridconnect.timesource import local_date
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Query
 
 from gridconnect.api.deps import ServicesDep
 from gridconnect.api.schemas.applications import City
-from gridconnect.clock import local_date
 from gridconnect.config.standards import service_standards
+from gridconnect.timesource import local_date
 
 router = APIRouter(prefix="/api/v1/public", tags=["public"])
 

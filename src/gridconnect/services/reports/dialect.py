@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
-from gridconnect.clock import as_utc
 from gridconnect.services.context import Scope
 from gridconnect.store.types import UtcDateTime
+from gridconnect.timesource import as_utc
 
 PERCENTILES = (0.5, 0.9)
 

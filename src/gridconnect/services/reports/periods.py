@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from gridconnect.calendar.model import SUPPORTED_YEARS
-from gridconnect.clock import SHANGHAI
 from gridconnect.errors import InvalidInput
+from gridconnect.timesource import SHANGHAI
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")

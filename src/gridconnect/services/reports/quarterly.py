@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from gridconnect.clock import local_date
 from gridconnect.services.context import EVERYTHING, Scope, Services
 from gridconnect.services.reports import queries as q
 from gridconnect.services.reports.dialect import Dialect, prepare
 from gridconnect.services.reports.dialect import instant as _iso
 from gridconnect.services.reports.monthly import period_report
 from gridconnect.services.reports.periods import Period, parse_quarter
+from gridconnect.timesource import local_date
 
 BREACH_LIST_LIMIT = 1000
 TREND_FIGURES = ("received", "connected", "cancelled", "open_at_end", "three_zero_share")

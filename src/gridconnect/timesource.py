@@ -1,4 +1,4 @@
-"""The one clock of the system.
+"""The one time source of the system (not an SLA clock: those live in workflow/clocks.py).
 
 Every timestamp is taken here, at call time, so that freezegun (and any test that
 swaps `now`) moves the whole system at once. Stored times are aware UTC; dates a
