@@ -1,18 +1,38 @@
 # Two commands on a fresh machine: `make run` and `make test`.
+# Both install from the lock files in requirements/ (pins CI tested); `make lock` renews them.
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+TEST_STAMP := $(VENV)/.test-installed
+# pytest-xdist workers: one per core (`make test WORKERS=0` runs in one process).
+WORKERS ?= auto
+PYTEST := $(BIN)/pytest -p no:cacheprovider -n $(WORKERS)
+LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --quiet
 
-.PHONY: install migrate run test lint bench clean
+# pytest rewrites the asserts of every plugin's package (schemathesis, hypothesis, ...); with
+# bytecode writing off it recompiles them all in every process, seconds per xdist worker.
+unexport PYTHONDONTWRITEBYTECODE
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+.PHONY: install install-test migrate run test test-fast lint lock bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
 
-install: $(STAMP)
+# Runtime dependencies only: what `make run` serves with.
+$(RUNTIME_STAMP): pyproject.toml requirements/runtime.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --constraint requirements/runtime.lock --editable .
+	touch $@
+
+# The test extras too (pytest, xdist, httpx2, schemathesis, playwright, ruff, mypy, ...).
+$(TEST_STAMP): pyproject.toml requirements/test.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --constraint requirements/test.lock --editable '.[dev]'
+	touch $@
+
+install: $(RUNTIME_STAMP)
+
+install-test: $(TEST_STAMP)
 
 migrate: install
 	$(BIN)/gridconnect db upgrade
@@ -20,15 +40,27 @@ migrate: install
 run: migrate
 	$(BIN)/gridconnect serve
 
-test: migrate
-	$(BIN)/pytest
+# The tests make their own databases; ./gridconnect.db is left alone.
+test: install-test
+	$(PYTEST)
 
-lint: install
+# Unit and integration tests, no HTTP and no browser: the loop to run while editing.
+test-fast: install-test
+	$(PYTEST) -m "not browser" tests/unit tests/integration
+
+lint: install-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
-bench: install
+# Renew the lock files after changing dependencies in pyproject.toml, then commit them.
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet 'uv>=0.5'
+	$(LOCK) --output-file requirements/runtime.lock
+	$(LOCK) --extra dev --output-file requirements/test.lock
+
+bench: install-test
 	$(BIN)/python bench/bench_calendar.py
 	$(BIN)/python bench/bench_scan.py
 	$(BIN)/python bench/bench_pages.py

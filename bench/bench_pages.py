@@ -95,6 +95,44 @@ def _record(svc: Services, app_id: int, code: str):  # type: ignore[no-untyped-d
     return record_document(svc, app_id, DocumentInput(code, "e_license", reference="EL"), "bench")
 
 
+def _copy_children(
+    batch: dict[str, list[dict]],
+    app_id: int,
+    shift: timedelta,
+    visit: dict | None,
+    clocks: list[dict],
+    event: dict | None,
+) -> None:
+    """Queue the template's visit, clocks and first event for the copy `app_id`, moved by shift."""
+    if visit:
+        batch["visit"].append(
+            {
+                **visit,
+                "id": None,
+                "application_id": app_id,
+                "entered_at": visit["entered_at"] + shift,
+                "left_at": visit["left_at"] and visit["left_at"] + shift,
+            }
+        )
+    for c in clocks:
+        batch["clock"].append(
+            {
+                **c,
+                "id": None,
+                "application_id": app_id,
+                **{k: c[k] + shift for k in ("started_at", "due_at", "warn_at") if c[k]},
+                **{
+                    k: c[k] and c[k] + shift
+                    for k in ("stopped_at", "breached_at", "warned_at", "paused_at")
+                },
+            }
+        )
+    if event:
+        batch["event"].append(
+            {**event, "id": None, "application_id": app_id, "at": event["at"] + shift}
+        )
+
+
 def _copy(engine: Engine, count: int, rng: random.Random) -> None:
     with engine.begin() as db:
         apps = [dict(r._mapping) for r in db.execute(select(T["application"]))]
@@ -138,35 +176,14 @@ def _copy(engine: Engine, count: int, rng: random.Random) -> None:
                     "updated_at": received,
                 }
             )
-            visit = visit_of.get(template["id"])
-            if visit:
-                batch["visit"].append(
-                    {
-                        **visit,
-                        "id": None,
-                        "application_id": app_id,
-                        "entered_at": visit["entered_at"] + shift,
-                        "left_at": visit["left_at"] and visit["left_at"] + shift,
-                    }
-                )
-            for c in clocks_of.get(template["id"], []):
-                batch["clock"].append(
-                    {
-                        **c,
-                        "id": None,
-                        "application_id": app_id,
-                        **{k: c[k] + shift for k in ("started_at", "due_at", "warn_at") if c[k]},
-                        **{
-                            k: c[k] and c[k] + shift
-                            for k in ("stopped_at", "breached_at", "warned_at", "paused_at")
-                        },
-                    }
-                )
-            event = event_of.get(template["id"])
-            if event:
-                batch["event"].append(
-                    {**event, "id": None, "application_id": app_id, "at": event["at"] + shift}
-                )
+            _copy_children(
+                batch,
+                app_id,
+                shift,
+                visit_of.get(template["id"]),
+                clocks_of.get(template["id"], []),
+                event_of.get(template["id"]),
+            )
         for name in ("application", "visit", "clock", "event"):
             rows = batch[name]
             if name != "application":

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
-from starlette.exceptions import StarletteDeprecationWarning
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
 
 SECRET = "test-secret-key-of-sufficient-length-0123456789"
 PASSWORD = "correct horse battery"

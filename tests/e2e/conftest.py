@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
-from sqlalchemy import Engine
-from starlette.exceptions import StarletteDeprecationWarning
-
-with warnings.catch_warnings():
-    # This Starlette warns at import that its TestClient prefers `httpx2`; filterwarnings=error.
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
-
 from api_helpers import PASSWORD, SECRET, sign_in
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from gridconnect.api.app import create_app
 from gridconnect.config.settings import Settings

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import re
-import warnings
 from typing import Any
 
-from starlette.exceptions import StarletteDeprecationWarning
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
-
 from api_helpers import PASSWORD
+from fastapi.testclient import TestClient
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -56,5 +50,6 @@ def apply_online(client: TestClient, **overrides: str) -> tuple[str, str]:
     done = client.get("/apply/done")
     number = re.search(r'id="application-number">([^<]+)<', done.text)
     code = re.search(r'id="access-code">([^<]+)<', done.text)
-    assert number and code, done.text
+    assert number, done.text
+    assert code, done.text
     return number.group(1), code.group(1)

@@ -23,7 +23,8 @@ def test_an_admin_loads_next_years_notice_and_sees_it_among_the_years(
     files = {"file": ("2027.toml", NOTICE_2027.encode(), "application/toml")}
     response = client.post("/api/v1/admin/calendar", files=files, headers=admin)
     assert response.status_code == 201, response.text
-    assert response.json()["year"] == 2027 and response.json()["days_off"] == 3
+    assert response.json()["year"] == 2027
+    assert response.json()["days_off"] == 3
     assert (Path(settings.calendar_dir) / "2027.toml").read_text(encoding="utf-8") == NOTICE_2027
     years = client.get("/api/v1/admin/calendar/years", headers=admin).json()
     assert {y["year"]: y["source"] for y in years}[2026] == "notice"
@@ -43,5 +44,7 @@ def test_a_malformed_notice_is_refused_with_its_lines_and_nothing_is_saved(
 def test_the_policy_in_force_is_shown_to_admins(client: Any, as_user: Any) -> None:
     policy = client.get("/api/v1/admin/policy", headers=as_user("admin")).json()
     stages = [s["code"] for s in policy["kinds"]["hv"]["stages"]]
-    assert stages[0] == "acceptance" and stages[-1] == "meter_install" and len(stages) == 6
+    assert stages[0] == "acceptance"
+    assert stages[-1] == "meter_install"
+    assert len(stages) == 6
     assert "commitment_letter" not in policy["documents"]

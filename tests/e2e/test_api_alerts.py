@@ -29,7 +29,8 @@ def test_a_supervisor_sees_and_acknowledges_a_breach_alert_after_a_scan(
         assert open_alerts.status_code == 200, open_alerts.text
         breaches = [a for a in open_alerts.json() if a["level"] == "breach"]
         assert [a["number"] for a in breaches] == [app["number"]]
-        assert breaches[0]["clock"] == "full_process" and breaches[0]["city"] == "西安"
+        assert breaches[0]["clock"] == "full_process"
+        assert breaches[0]["city"] == "西安"
         acked = client.post(f"/api/v1/alerts/{breaches[0]['id']}/ack", headers=supervisor)
         assert acked.status_code == 200, acked.text
         assert acked.json()["acknowledged_by"] == "supervisor_xa"
@@ -48,6 +49,7 @@ def test_alerts_of_other_cities_are_neither_listed_nor_acknowledged(
     assert client.get("/api/v1/alerts", params={"state": "all"}, headers=yulin).json() == []
     alert_id = client.get("/api/v1/alerts", headers=as_user("supervisor_xa")).json()[0]["id"]
     response = client.post(f"/api/v1/alerts/{alert_id}/ack", headers=yulin)
-    assert response.status_code == 404 and response.json()["code"] == "alert_not_found"
+    assert response.status_code == 404
+    assert response.json()["code"] == "alert_not_found"
     clerk = client.get("/api/v1/alerts", headers=as_user("clerk_xa"))
     assert clerk.status_code == 403

@@ -29,8 +29,10 @@ def test_a_clerk_takes_a_low_voltage_application_from_receipt_to_connection(
     clerk = as_user("clerk_xa")
     with freeze_time("2026-09-28 02:00:00") as frozen:
         app = create(client, clerk, lv_body())
-        assert app["company"] == "sgcc" and app["stage"] == "acceptance"
-        assert app["number"] == "SGCC-2026-000001" and app["three_zero"] is True
+        assert app["company"] == "sgcc"
+        assert app["stage"] == "acceptance"
+        assert app["number"] == "SGCC-2026-000001"
+        assert app["three_zero"] is True
         assert [s["stage"] for s in app["stages"]] == ["acceptance", "meter_install"]
         assert [m["doc_type"] for m in app["missing_documents"]] == [
             "identity_document",
@@ -38,11 +40,14 @@ def test_a_clerk_takes_a_low_voltage_application_from_receipt_to_connection(
         ]
         assert "advance" not in app["allowed_actions"]
         full = app["clocks"][0]
-        assert full["kind"] == "full_process" and full["state"] == "running"
-        assert full["limit_working_days"] == 15 and full["due_date"] == "2026-10-23"
+        assert full["kind"] == "full_process"
+        assert full["state"] == "running"
+        assert full["limit_working_days"] == 15
+        assert full["due_date"] == "2026-10-23"
         frozen.move_to("2026-09-29 03:00:00")
         app = provide_documents(client, clerk, app)
-        assert app["missing_documents"] == [] and "advance" in app["allowed_actions"]
+        assert app["missing_documents"] == []
+        assert "advance" in app["allowed_actions"]
         app = advance(client, clerk, app)
         assert app["stage"] == "meter_install"
         app = advance(client, clerk, app)
@@ -51,7 +56,8 @@ def test_a_clerk_takes_a_low_voltage_application_from_receipt_to_connection(
     assert app["clocks"][0]["state"] == "met"
     events = client.get(f"{APPS}/{app['id']}/events", headers=clerk).json()
     assert events[0]["action"] == "received"
-    assert events[-1]["action"] == "connected" and events[-1]["actor"] == "clerk_xa"
+    assert events[-1]["action"] == "connected"
+    assert events[-1]["actor"] == "clerk_xa"
 
 
 @freeze_time("2026-09-28 02:00:00")
@@ -110,9 +116,11 @@ def test_a_stale_version_is_a_conflict_and_a_wrong_action_an_invalid_transition(
     response = client.post(
         f"{APPS}/{app['id']}/advance", json={"expected_version": stale}, headers=clerk
     )
-    assert response.status_code == 409 and response.json()["code"] == "version_conflict"
+    assert response.status_code == 409
+    assert response.json()["code"] == "version_conflict"
     response = client.post(f"{APPS}/{app['id']}/resume", headers=clerk)
-    assert response.status_code == 409 and response.json()["code"] == "invalid_transition"
+    assert response.status_code == 409
+    assert response.json()["code"] == "invalid_transition"
 
 
 def test_a_suspension_pauses_the_clock_until_resumed(client: Any, as_user: Any) -> None:
@@ -178,7 +186,9 @@ def test_the_queue_is_filtered_sorted_by_urgency_and_paginated(client: Any, as_u
     with freeze_time("2026-09-29 02:00:00"):
         advance(client, clerk, provide_documents(client, clerk, resident))
         page = client.get(APPS, params={"sort": "due", "limit": 2}, headers=clerk).json()
-        assert page["total"] == 3 and page["limit"] == 2 and page["offset"] == 0
+        assert page["total"] == 3
+        assert page["limit"] == 2
+        assert page["offset"] == 0
         # the residential meter installation (3 working days) is due first; hv has no clock yet
         assert [a["id"] for a in page["items"]] == [resident["id"], lv["id"]]
         rest = client.get(APPS, params={"sort": "due", "offset": 2}, headers=clerk).json()

@@ -26,7 +26,8 @@ def test_a_user_signs_in_with_the_password_form_and_gets_a_bearer_token(
     me = client.get(
         "/api/v1/auth/me", headers={"Authorization": f"Bearer {response.json()['access_token']}"}
     )
-    assert me.json()["role"] == "clerk" and me.json()["cities"] == ["西安", "咸阳"]
+    assert me.json()["role"] == "clerk"
+    assert me.json()["cities"] == ["西安", "咸阳"]
 
 
 def test_a_wrong_password_or_unknown_user_is_refused_alike(client: Any, staff: Any) -> None:
@@ -39,7 +40,8 @@ def test_a_wrong_password_or_unknown_user_is_refused_alike(client: Any, staff: A
 def test_passwords_are_stored_as_argon2_hashes(engine: Engine, staff: Any) -> None:
     with engine.connect() as connection:
         hashes = connection.execute(text("SELECT password_hash FROM app_user")).scalars().all()
-    assert hashes and all(h.startswith("$argon2id$") for h in hashes)
+    assert hashes
+    assert all(h.startswith("$argon2id$") for h in hashes)
     assert all(PASSWORD not in h for h in hashes)
 
 
@@ -73,7 +75,8 @@ def test_a_deactivated_user_can_neither_sign_in_nor_use_a_token(
 def test_only_admins_manage_users_calendar_and_policy(client: Any, as_user: Any) -> None:
     for path in ("/api/v1/users", "/api/v1/admin/policy", "/api/v1/admin/calendar/years"):
         response = client.get(path, headers=as_user("supervisor_xa"))
-        assert response.status_code == 403 and response.json()["code"] == "forbidden"
+        assert response.status_code == 403
+        assert response.json()["code"] == "forbidden"
     assert client.get("/api/v1/admin/policy", headers=as_user("admin")).status_code == 200
 
 
@@ -88,11 +91,13 @@ def test_an_admin_adds_a_user_who_can_then_sign_in(client: Any, as_user: Any) ->
     response = client.post("/api/v1/users", json=body, headers=as_user("admin"))
     assert response.status_code == 201, response.text
     again = client.post("/api/v1/users", json=body, headers=as_user("admin"))
-    assert again.status_code == 409 and again.json()["code"] == "user_exists"
+    assert again.status_code == 409
+    assert again.json()["code"] == "user_exists"
     assert sign_in(client, "clerk_bj", "a long enough password")
     no_city = dict(body, username="clerk_x", cities=[])
     refused = client.post("/api/v1/users", json=no_city, headers=as_user("admin"))
-    assert refused.status_code == 422 and refused.json()["details"][0]["field"] == "cities"
+    assert refused.status_code == 422
+    assert refused.json()["details"][0]["field"] == "cities"
     gone = client.post("/api/v1/users/clerk_bj/deactivate", headers=as_user("admin"))
     assert gone.json()["active"] is False
 
@@ -123,8 +128,10 @@ def test_the_users_command_reads_the_password_from_standard_input(
         listed = runner.invoke(cli, ["users", "list"])
         assert "wang\tclerk\tsgcc\t西安,咸阳\tactive" in listed.output
         short = runner.invoke(cli, ["users", "add", "li", "--role", "admin"], input="short\n")
-        assert short.exit_code == 1 and "password" in short.output
+        assert short.exit_code == 1
+        assert "password" in short.output
     finally:
         get_settings.cache_clear()
     user = authenticate(engine, "wang", "s3cret-password")
-    assert user is not None and user.cities == ("西安", "咸阳")
+    assert user is not None
+    assert user.cities == ("西安", "咸阳")

@@ -28,7 +28,8 @@ def test_a_body_over_the_size_limit_gets_413(client: Any, clerk: Any, engine: En
     before = unchanged(engine)
     body = lv_body(address="长" * 200_000)
     response = client.post(APPS, json=body, headers=clerk)
-    assert response.status_code == 413 and response.json()["code"] == "body_too_large"
+    assert response.status_code == 413
+    assert response.json()["code"] == "body_too_large"
     assert unchanged(engine) == before
 
 
@@ -45,7 +46,8 @@ def test_malformed_json_gets_422_malformed_json(client: Any, clerk: Any, engine:
     before = unchanged(engine)
     headers = {**clerk, "Content-Type": "application/json"}
     response = client.post(APPS, content=b'{"kind": "hv",', headers=headers)
-    assert response.status_code == 422 and response.json()["code"] == "malformed_json"
+    assert response.status_code == 422
+    assert response.json()["code"] == "malformed_json"
     assert unchanged(engine) == before
 
 
@@ -58,7 +60,8 @@ def test_the_document_endpoint_refuses_other_types_and_bad_json_and_bad_files(
     text = client.post(url, content=b"hello", headers={**clerk, "Content-Type": "text/plain"})
     assert text.status_code == 415
     broken = client.post(url, content=b"{", headers={**clerk, "Content-Type": "application/json"})
-    assert broken.status_code == 422 and broken.json()["code"] == "malformed_json"
+    assert broken.status_code == 422
+    assert broken.json()["code"] == "malformed_json"
     no_reference = client.post(
         url, json={"doc_type": "identity_document", "source": "e_license"}, headers=clerk
     )
@@ -70,7 +73,8 @@ def test_the_document_endpoint_refuses_other_types_and_bad_json_and_bad_files(
         files={"file": ("id.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")},
         headers=clerk,
     )
-    assert not_a_pdf.status_code == 422 and not_a_pdf.json()["code"] == "file_refused"
+    assert not_a_pdf.status_code == 422
+    assert not_a_pdf.json()["code"] == "file_refused"
     no_file = client.post(url, data={"doc_type": "identity_document"}, headers=clerk)
     assert no_file.status_code in (415, 422)
     assert unchanged(engine) == before
@@ -78,8 +82,10 @@ def test_the_document_endpoint_refuses_other_types_and_bad_json_and_bad_files(
 
 def test_unknown_fields_and_out_of_range_values_are_named(client: Any, clerk: Any) -> None:
     response = client.post(APPS, json=lv_body(colour="red"), headers=clerk)
-    assert response.status_code == 422 and response.json()["details"][0]["field"] == "colour"
+    assert response.status_code == 422
+    assert response.json()["details"][0]["field"] == "colour"
     response = client.get(APPS, params={"limit": 500}, headers=clerk)
-    assert response.status_code == 422 and response.json()["details"][0]["field"] == "limit"
+    assert response.status_code == 422
+    assert response.json()["details"][0]["field"] == "limit"
     response = client.get(f"{APPS}/99999999999999999999", headers=clerk)
     assert response.status_code == 422

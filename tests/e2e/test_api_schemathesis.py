@@ -23,11 +23,7 @@ from schemathesis.specs.openapi.checks import (
 from gridconnect.api.app import create_app
 from gridconnect.config.settings import Settings
 
-pytestmark = [
-    pytest.mark.slow,
-    # Schemathesis calls the app through Starlette's TestClient, which warns about httpx2.
-    pytest.mark.filterwarnings("ignore::starlette.exceptions.StarletteDeprecationWarning"),
-]
+pytestmark = pytest.mark.slow
 
 CHECKS = [
     not_a_server_error,

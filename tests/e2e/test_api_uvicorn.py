@@ -107,7 +107,9 @@ def test_two_concurrent_advances_give_one_200_and_one_409(base_url: str, engine:
     with signed_in(base_url, "clerk_xa") as http:
         final = http.get(url).json()
         events = http.get(f"{url}/events").json()
-    assert final["stage"] == "meter_install" and final["version"] == version + 1
+    assert final["stage"] == "meter_install"
+    assert final["version"] == version + 1
     assert [e["action"] for e in events].count("advanced") == 1
     checked, breaks = verify_chains(engine)
-    assert checked > 0 and breaks == []
+    assert checked > 0
+    assert breaks == []

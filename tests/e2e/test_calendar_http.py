@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import warnings
 from datetime import date
 
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from starlette.exceptions import StarletteDeprecationWarning
-
-with warnings.catch_warnings():
-    # This Starlette warns, at import, that its TestClient wants `httpx2` instead of `httpx`;
-    # the project's filterwarnings=error would turn that into a collection error.
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
+from fastapi.testclient import TestClient
 
 from gridconnect.api.routers.calendar import get_calendar, router
 from gridconnect.calendar import WorkingCalendar, load_calendar, parse_notice

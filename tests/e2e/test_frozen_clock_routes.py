@@ -15,7 +15,8 @@ def test_calendar_add_answers_when_first_called_under_a_frozen_clock(app: FastAP
     with freeze_time("2026-09-28 02:00:00"), TestClient(app) as client:
         answer = client.get("/api/v1/calendar/add", params={"date": "2026-09-28", "n": 15})
         day = client.get("/api/v1/calendar/2026-10-10")
-    assert answer.status_code == 200 and answer.json()["result"] == "2026-10-23"
+    assert answer.status_code == 200
+    assert answer.json()["result"] == "2026-10-23"
     assert day.json()["kind"] == "adjusted_workday"
 
 

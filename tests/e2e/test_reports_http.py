@@ -57,7 +57,8 @@ def test_an_impossible_month_is_a_422_naming_the_field(client: Any, as_user: Any
     assert response.status_code == 422
     assert response.json()["details"][0]["field"] == "month"
     bad = client.get("/api/v1/reports/quarterly?quarter=2026Q5", headers=as_user("admin"))
-    assert bad.status_code == 422 and bad.json()["details"][0]["field"] == "quarter"
+    assert bad.status_code == 422
+    assert bad.json()["details"][0]["field"] == "quarter"
 
 
 def test_the_quarterly_analysis_downloads_as_xlsx_and_csv_with_a_file_name(
@@ -94,7 +95,8 @@ def test_an_admin_export_ends_with_the_next_cursor_and_is_logged(
     first = client.get("/api/v1/exports/regulator", headers=admin)
     assert first.status_code == 200, first.text
     lines = [json.loads(line) for line in first.text.splitlines()]
-    assert len(lines) == 4 and lines[-1]["next_cursor"] == first.headers["x-next-cursor"]
+    assert len(lines) == 4
+    assert lines[-1]["next_cursor"] == first.headers["x-next-cursor"]
     again = client.get("/api/v1/exports/regulator", params={"cursor": ""}, headers=admin)
     assert again.text == first.text
     nothing = client.get(
@@ -102,7 +104,9 @@ def test_an_admin_export_ends_with_the_next_cursor_and_is_logged(
     )
     assert nothing.text.splitlines() == [json.dumps(lines[-1])]
     refused = client.get("/api/v1/exports/regulator", params={"cursor": "x"}, headers=admin)
-    assert refused.status_code == 422 and refused.json()["details"][0]["field"] == "cursor"
+    assert refused.status_code == 422
+    assert refused.json()["details"][0]["field"] == "cursor"
     log = client.get("/api/v1/exports/log", headers=admin).json()
     assert [entry["actor"] for entry in log] == ["admin"] * 3  # the warm-up exported nothing
-    assert log[-1]["cursor_from"] == "0.0" and log[-1]["events"] > 3
+    assert log[-1]["cursor_from"] == "0.0"
+    assert log[-1]["events"] > 3

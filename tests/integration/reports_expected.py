@@ -73,33 +73,58 @@ def expected(
             paused = sum(_wd(calendar, s, e) for s, e, _ in record.suspensions if e is not None)
             values[key]["wd"].append(_wd(calendar, app.received_at, app.closed_at) - paused)
             values[key]["cd"].append((local_date(app.closed_at) - local_date(app.received_at)).days)
-        for start, end, reason in record.suspensions:
-            if _within(start, period):
-                figures["suspensions"] += 1
-                figures["suspended_working_days"] += _wd(calendar, start, end or cutoff)
-                figures[f"reason:{reason}"] += 1
+        _count_suspensions(figures, record, calendar, period, cutoff)
         figures["warnings"] += sum(_within(at, period) for at in record.warnings)
-        for clock in app.clocks:
-            if clock.state not in ("met", "breached") or not _within(clock.stopped_at, period):
-                continue
-            assert clock.stopped_at is not None
-            figures["clocks_finished"] += 1
-            figures["on_time"] += not clock.late
-            figures["breaches"] += clock.late
-            figures[f"clock:{clock.kind}"] += 1
-            if clock.kind == "gov_approval":
-                figures["gov_count"] += 1
-                figures["gov_wd"] += (
-                    _wd(calendar, clock.started_at, clock.stopped_at) - clock.paused_working_days
-                )
-        for visit in app.visits:
-            cancelled_with = app.status == Status.CANCELLED and visit.left_at == app.closed_at
-            if _within(visit.left_at, period) and not cancelled_with:
-                assert visit.left_at is not None
-                figures[f"stage:{visit.stage}"] += 1
-                figures[f"stage_wd:{visit.stage}"] += _wd(calendar, visit.entered_at, visit.left_at)
+        _count_clocks(figures, record, calendar, period)
+        _count_stages(figures, record, calendar, period)
     for key, figures in out.items():
         figures["full_process_wd"] = stats(values[key]["wd"])
         figures["full_process_cd"] = stats(values[key]["cd"])
         figures["full_process_count"] = len(values[key]["wd"])
     return out
+
+
+def _count_suspensions(
+    figures: dict[str, Any],
+    record: Record,
+    calendar: WorkingCalendar,
+    period: Period,
+    cutoff: datetime,
+) -> None:
+    for start, end, reason in record.suspensions:
+        if _within(start, period):
+            figures["suspensions"] += 1
+            figures["suspended_working_days"] += _wd(calendar, start, end or cutoff)
+            figures[f"reason:{reason}"] += 1
+
+
+def _count_clocks(
+    figures: dict[str, Any], record: Record, calendar: WorkingCalendar, period: Period
+) -> None:
+    assert record.app is not None
+    for clock in record.app.clocks:
+        if clock.state not in ("met", "breached") or not _within(clock.stopped_at, period):
+            continue
+        assert clock.stopped_at is not None
+        figures["clocks_finished"] += 1
+        figures["on_time"] += not clock.late
+        figures["breaches"] += clock.late
+        figures[f"clock:{clock.kind}"] += 1
+        if clock.kind == "gov_approval":
+            figures["gov_count"] += 1
+            figures["gov_wd"] += (
+                _wd(calendar, clock.started_at, clock.stopped_at) - clock.paused_working_days
+            )
+
+
+def _count_stages(
+    figures: dict[str, Any], record: Record, calendar: WorkingCalendar, period: Period
+) -> None:
+    app = record.app
+    assert app is not None
+    for visit in app.visits:
+        cancelled_with = app.status == Status.CANCELLED and visit.left_at == app.closed_at
+        if _within(visit.left_at, period) and not cancelled_with:
+            assert visit.left_at is not None
+            figures[f"stage:{visit.stage}"] += 1
+            figures[f"stage_wd:{visit.stage}"] += _wd(calendar, visit.entered_at, visit.left_at)

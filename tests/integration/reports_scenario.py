@@ -134,7 +134,8 @@ def _play(svc: Services, record: Record, action: str, extra: str | None, at: dat
         record.app = receive_application(svc, new, actor="clerk1")
         return True
     app = record.app
-    assert app is not None and app.id is not None
+    assert app is not None
+    assert app.id is not None
     if not app.is_open:
         return False
     if action == "advance":
@@ -164,7 +165,8 @@ def _play(svc: Services, record: Record, action: str, extra: str | None, at: dat
 def _maybe_warn(svc: Services, record: Record, at: datetime) -> None:
     """Every 7th application gets a warning on its open clocks (as the scan would raise)."""
     app = record.app
-    assert app is not None and app.id is not None
+    assert app is not None
+    assert app.id is not None
     if app.id % 7 or not app.open_clocks():
         return
     with svc.unit_of_work() as uow:

@@ -53,4 +53,5 @@ def test_finishing_late_raises_again_a_breach_that_had_been_withdrawn(services: 
     with Session(services.engine) as session:
         keys = sorted(row.dedup_key for row in session.exec(select(OutboxRow)))
     alert_id = breaches[0]["id"]
-    assert f"alert:{alert_id}" in keys and f"alert:{alert_id}:2" in keys
+    assert f"alert:{alert_id}" in keys
+    assert f"alert:{alert_id}:2" in keys

@@ -61,7 +61,8 @@ def test_a_stored_application_reads_back_with_stage_clocks_and_events(services: 
     app = receive(services)
     assert app.id is not None
     loaded = get_application(services, app.id)
-    assert loaded.stage == "acceptance" and loaded.three_zero
+    assert loaded.stage == "acceptance"
+    assert loaded.three_zero
     assert [c.kind for c in loaded.clocks] == ["full_process"]
     with Session(services.engine) as session:
         events = ApplicationRepository(session).events(app.id)
@@ -75,7 +76,8 @@ def test_a_low_voltage_application_goes_from_receipt_to_connection(services: Ser
         app = advance_to_end(services, app)
     assert app.status == "connected"
     full = app.clock("full_process")
-    assert full is not None and full.state == "met"
+    assert full is not None
+    assert full.state == "met"
 
 
 @freeze_time("2026-09-28 02:00:00")
@@ -162,7 +164,8 @@ def test_a_failure_after_the_state_change_leaves_the_database_as_it_was(
         perform(services, app.id, "advance", actor="clerk1")
     monkeypatch.undo()
     reloaded = get_application(services, app.id)
-    assert reloaded.stage == "acceptance" and reloaded.version == app.version
+    assert reloaded.stage == "acceptance"
+    assert reloaded.version == app.version
     assert count(services, "event") == events_before
     assert count(services, "stage_visit") == 1
 
@@ -221,7 +224,8 @@ def test_two_clerks_advancing_at_once_give_one_success_and_one_conflict(
 def test_the_audit_chain_verifies_and_names_a_tampered_event(services: Services) -> None:
     advance_to_end(services, receive(services))
     checked, breaks = verify_chains(services.engine)
-    assert checked > 3 and breaks == []
+    assert checked > 3
+    assert breaks == []
     with Session(services.engine) as session:
         tampered_id = session.exec(select(EventRow.id).where(EventRow.seq == 2)).one()
     tamper_with_event(services.engine, tampered_id, actor="someone else")
@@ -239,7 +243,8 @@ def test_online_application_at_night_is_received_with_its_access_code(services: 
     )
     with Session(services.engine) as session:
         row = session.exec(select(ApplicationRow)).one()
-    assert row.access_code_hash == "hash" and app.channel == "online"
+    assert row.access_code_hash == "hash"
+    assert app.channel == "online"
 
 
 def test_documents_rows_hold_metadata_only(services: Services) -> None:

@@ -35,7 +35,8 @@ def test_demo_adds_users_who_can_sign_in_and_applications(demo_env: Services) ->
         count = connection.execute(text("SELECT count(*) FROM application")).scalar_one()
     assert count == 6
     again = CliRunner().invoke(app, ["demo", "--applications", "0"])
-    assert again.exit_code == 0 and "user clerk exists" in again.output
+    assert again.exit_code == 0
+    assert "user clerk exists" in again.output
 
 
 def test_demo_refuses_a_production_database(

@@ -38,7 +38,8 @@ def test_an_event_written_earlier_but_committed_later_is_exported_after_it_commi
     if not on_postgres:
         pytest.skip("SQLite serialises writers: ids are in commit order there")
     slow, fast = receive(services), receive(services, city="宝鸡")
-    assert slow.id is not None and fast.id is not None
+    assert slow.id is not None
+    assert fast.id is not None
     start = export_changes(services, None, actor="admin").next_cursor
     written, release = threading.Event(), threading.Event()
     slow_event: list[int] = []
@@ -70,7 +71,8 @@ def test_an_event_written_earlier_but_committed_later_is_exported_after_it_commi
         ).all()
     # Only the later transaction is visible, with a higher id than the open one's event:
     # a cursor on the id alone would move past the open event and never come back for it.
-    assert [a for a, _ in ids] == [fast.id] and ids[0][1] > slow_event[0]
+    assert [a for a, _ in ids] == [fast.id]
+    assert ids[0][1] > slow_event[0]
     during = export_changes(services, str(start), actor="admin")
     assert _event_ids(during.lines) == []  # the later commit waits behind the open one
     release.set()

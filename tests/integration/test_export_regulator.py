@@ -34,7 +34,8 @@ def test_an_export_lists_each_changed_application_with_its_state_and_events(
     apps, last = _parse(batch.lines)
     assert [a["id"] for a in apps] == [connected.number, hv.number]
     first = apps[0]
-    assert first["status"] == "connected" and first["kind"] == "lv_nonresidential"
+    assert first["status"] == "connected"
+    assert first["kind"] == "lv_nonresidential"
     assert first["customer"] == {
         "name": "张*",
         "phone": "138****8000",
@@ -82,7 +83,8 @@ def test_a_small_limit_pages_through_every_event_once(services: Services) -> Non
             break
     with services.engine.connect() as connection:
         total = connection.execute(text("SELECT count(*) FROM event")).scalar_one()
-    assert len(seen) == len(set(seen)) == total and pages >= 3
+    assert len(seen) == len(set(seen)) == total
+    assert pages >= 3
 
 
 def test_a_cursor_the_export_never_handed_out_is_refused_naming_the_field(
@@ -103,8 +105,10 @@ def test_every_export_is_recorded_with_who_when_and_the_cursor_range(services: S
     log = export_log(services)
     assert len(log) == 1
     entry = log[0]
-    assert entry["actor"] == "admin" and entry["channel"] == "api"
-    assert entry["cursor_from"] == "0.0" and entry["cursor_to"] == str(batch.next_cursor)
+    assert entry["actor"] == "admin"
+    assert entry["channel"] == "api"
+    assert entry["cursor_from"] == "0.0"
+    assert entry["cursor_to"] == str(batch.next_cursor)
     assert entry["at"].isoformat().startswith("2026-10-12T02:00:00")
     assert (entry["applications"], entry["events"], entry["lines"]) == (1, 1, 2)
 
@@ -124,7 +128,8 @@ def test_the_export_command_writes_json_lines_ending_with_the_next_cursor(
         assert result.exit_code == 0, result.output
         lines = target.read_text(encoding="utf-8").splitlines()
         apps, last = _parse(lines)
-        assert len(apps) == 1 and "next_cursor" in last
+        assert len(apps) == 1
+        assert "next_cursor" in last
         again = CliRunner().invoke(app, ["export", "regulator", "--since", last["next_cursor"]])
         assert again.exit_code == 0
         assert json.loads(again.stdout.strip())["next_cursor"] == last["next_cursor"]

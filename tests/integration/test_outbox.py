@@ -94,8 +94,10 @@ def test_an_alert_reaches_a_failing_robot_after_retries_with_backoff(
 
     assert deliver_due(services.engine, t0).retrying == 1
     [message] = messages(services)
-    assert message.attempts == 1 and message.next_attempt_at == t0 + timedelta(seconds=30)
-    assert message.last_error is not None and message.last_error.startswith("HTTP 503")
+    assert message.attempts == 1
+    assert message.next_attempt_at == t0 + timedelta(seconds=30)
+    assert message.last_error is not None
+    assert message.last_error.startswith("HTTP 503")
     assert deliver_due(services.engine, t0 + timedelta(seconds=29)).summary() == {
         "delivered": 0,
         "retrying": 0,
@@ -108,10 +110,14 @@ def test_an_alert_reaches_a_failing_robot_after_retries_with_backoff(
     assert deliver_due(services.engine, t0 + timedelta(hours=5)).delivered == 0
 
     [message] = messages(services)
-    assert message.state == "delivered" and message.attempts == 3 and message.last_error is None
+    assert message.state == "delivered"
+    assert message.attempts == 3
+    assert message.last_error is None
     assert message.delivered_at == t0 + timedelta(seconds=90)
     [(path, headers, body)] = receiver.received
-    assert path == "/robot" and body["level"] == "breach" and body["clock"] == "full_process"
+    assert path == "/robot"
+    assert body["level"] == "breach"
+    assert body["clock"] == "full_process"
     assert headers["Idempotency-Key"] == message.dedup_key
 
 
@@ -141,8 +147,10 @@ def test_delivery_gives_up_after_the_last_attempt_and_keeps_the_error(
     assert [o["retrying"] for o in outcomes] == [1] * (MAX_ATTEMPTS - 1) + [0]
     assert outcomes[-1]["failed"] == 1
     [message] = messages(services)
-    assert message.state == "failed" and message.attempts == MAX_ATTEMPTS
-    assert message.last_error is not None and "ConnectError" in message.last_error
+    assert message.state == "failed"
+    assert message.attempts == MAX_ATTEMPTS
+    assert message.last_error is not None
+    assert "ConnectError" in message.last_error
     assert deliver_due(services.engine, at + timedelta(days=1)).failed == 0
 
 
@@ -159,5 +167,7 @@ def test_customers_get_a_progress_notice_through_the_same_outbox(
         app = receive(services)
     assert deliver_due(services.engine, local("2026-09-28 10:00")).delivered == 1
     [(path, _, body)] = receiver.received
-    assert path == "/sms" and body["application"] == app.number
-    assert body["action"] == "received" and body["phone"] == "13800138000"
+    assert path == "/sms"
+    assert body["application"] == app.number
+    assert body["action"] == "received"
+    assert body["phone"] == "13800138000"

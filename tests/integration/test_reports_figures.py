@@ -166,7 +166,8 @@ def test_quarterly_analysis_compares_with_the_previous_quarter_and_lists_what_ra
     reasons = {r.app.number: sorted({s[2] for s in r.suspensions}) for r, _ in late}  # type: ignore[union-attr]
     for row in report["breaches"]:
         assert row["suspension_reasons"] == reasons[row["number"]]
-        assert row["stage"] and row["clock"]
+        assert row["stage"]
+        assert row["clock"]
     assert report["due"] == {
         "due_on": "2027-01-10",
         "rule": "10th calendar day of the next quarter (L55)",
@@ -182,7 +183,8 @@ def test_a_quarterly_analysis_read_after_the_10th_of_the_next_quarter_is_flagged
     with freeze_time(datetime.fromisoformat("2026-10-11T01:00:00+00:00")):
         report = quarterly_report(services, "2026Q3")
     assert report["due"]["due_on"] == "2026-10-10"
-    assert report["due"]["late"] is True and report["due"]["days_late"] == 1
+    assert report["due"]["late"] is True
+    assert report["due"]["days_late"] == 1
 
 
 def test_the_xlsx_has_a_sheet_per_breakdown_with_chinese_headers_and_the_totals(
@@ -207,7 +209,8 @@ def test_the_xlsx_has_a_sheet_per_breakdown_with_chinese_headers_and_the_totals(
     city_headers = [cell.value for cell in by_city[1]]
     column = city_headers.index("受理数")
     assert sum(row[column].value for row in by_city.iter_rows(min_row=2)) == wanted["received"]
-    assert "全过程中位数(工作日)" in headers and "全过程中位数(自然日)" in headers
+    assert "全过程中位数(工作日)" in headers
+    assert "全过程中位数(自然日)" in headers
 
 
 def test_the_csv_stacks_the_breakdowns_under_chinese_headers(
@@ -244,6 +247,7 @@ def test_the_report_command_writes_the_monthly_xlsx(
         headers = [cell.value for cell in sheet[1]]
         assert sheet.cell(2, headers.index("受理数") + 1).value == received
         bad = CliRunner().invoke(app, ["report", "monthly", "2026-13"])
-        assert bad.exit_code == 1 and "YYYY-MM" in bad.output
+        assert bad.exit_code == 1
+        assert "YYYY-MM" in bad.output
     finally:
         get_settings.cache_clear()

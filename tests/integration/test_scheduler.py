@@ -46,7 +46,8 @@ def test_both_jobs_run_in_shanghai_time_coalesced_one_at_a_time_however_late(
         scan_job, outbox_job = scheduler.get_job("sla_scan"), scheduler.get_job("outbox")
     finally:
         scheduler.shutdown(wait=False)
-    assert scan_job is not None and outbox_job is not None
+    assert scan_job is not None
+    assert outbox_job is not None
     for job in (scan_job, outbox_job):
         assert job.coalesce is True
         assert job.max_instances == 1
@@ -116,6 +117,12 @@ def test_a_scheduler_down_for_three_days_catches_up_at_its_next_run(
         for app in (overdue, near, later)
     }
     past_due, warned, untouched = (states[a.number] for a in (overdue, near, later))
-    assert past_due is not None and past_due.state == "breached" and past_due.warned_at is None
-    assert warned is not None and warned.state == "running" and warned.warned_at is not None
-    assert untouched is not None and untouched.warned_at is None and untouched.state == "running"
+    assert past_due is not None
+    assert past_due.state == "breached"
+    assert past_due.warned_at is None
+    assert warned is not None
+    assert warned.state == "running"
+    assert warned.warned_at is not None
+    assert untouched is not None
+    assert untouched.warned_at is None
+    assert untouched.state == "running"

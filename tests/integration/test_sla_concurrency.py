@@ -86,7 +86,8 @@ def start_scan(
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "ready"
     return child
 
 
@@ -196,5 +197,6 @@ def test_a_scan_skips_while_another_scheduler_holds_the_lock(services: Services)
     overdue_applications(services, 2)
     with scan_lock_held_elsewhere(services.engine):
         waiting = scan(services.engine, SCAN_AT)
-    assert waiting.skipped and waiting.alerts == []
+    assert waiting.skipped
+    assert waiting.alerts == []
     assert scan(services.engine, SCAN_AT).breached == 2

@@ -81,14 +81,16 @@ def test_a_deadline_in_2027_is_provisional_until_the_2027_notice_is_loaded(
 ) -> None:  # type: ignore[no-untyped-def]
     app = received_before_new_year(services)
     before = full_process(services, app)
-    assert before.provisional and before.due_at == local("2027-01-13 00:00")  # end of 01-12
+    assert before.provisional
+    assert before.due_at == local("2027-01-13 00:00")
 
     result = recompute_all(
         services.engine, with_2027(calendar), policy, now=local("2026-12-28 09:00")
     )
 
     after = full_process(services, app)
-    assert not after.provisional and after.due_at == local("2027-01-14 00:00")
+    assert not after.provisional
+    assert after.due_at == local("2027-01-14 00:00")
     assert after.warn_at == local("2027-01-12 00:00")  # one working day left from then
     assert (result.clocks_checked, result.clocks_changed, result.applications_changed) == (1, 1, 1)
     [entry] = recompute_events(services, app)
@@ -100,9 +102,11 @@ def test_a_deadline_in_2027_is_provisional_until_the_2027_notice_is_loaded(
         "2027-01-12",
         "2027-01-13",
     )
-    assert entry.details["provisional"] is False and entry.details["was_provisional"] is True
+    assert entry.details["provisional"] is False
+    assert entry.details["was_provisional"] is True
     checked, breaks = verify_chains(services.engine)
-    assert checked == 2 and breaks == []  # received + recomputed, chain intact
+    assert checked == 2
+    assert breaks == []
     assert get_application(services, app.id or 0).version == app.version + 1
 
 
@@ -113,7 +117,8 @@ def test_recomputing_again_changes_nothing_and_writes_no_event(
     new_calendar = with_2027(calendar)
     recompute_all(services.engine, new_calendar, policy, now=local("2026-12-28 09:00"))
     again = recompute_all(services.engine, new_calendar, policy, now=local("2026-12-28 09:05"))
-    assert again.clocks_changed == 0 and len(recompute_events(services, app)) == 1
+    assert again.clocks_changed == 0
+    assert len(recompute_events(services, app)) == 1
 
 
 def test_a_warning_that_no_longer_applies_is_withdrawn_and_raised_again_when_due(
@@ -131,15 +136,18 @@ def test_a_warning_that_no_longer_applies_is_withdrawn_and_raised_again_when_due
         alert_channels=[CHANNEL],
     )
 
-    assert result.warnings_cleared == 1 and result.warned == 0
+    assert result.warnings_cleared == 1
+    assert result.warned == 0
     assert full_process(services, app).warned_at is None
     [withdrawn] = alert_rows(services)
     assert withdrawn.cleared_at == local("2027-01-11 10:00")
     with freeze_time(local("2027-01-12 08:00")):
         again = scan(services.engine, alert_channels=[CHANNEL])
-    assert again.warned == 1 and again.alerts[0]["due_at"] == "2027-01-13T16:00:00+00:00"
+    assert again.warned == 1
+    assert again.alerts[0]["due_at"] == "2027-01-13T16:00:00+00:00"
     [raised] = alert_rows(services)  # still one row per (clock, level)
-    assert raised.cleared_at is None and raised.raised_count == 2
+    assert raised.cleared_at is None
+    assert raised.raised_count == 2
     assert raised.due_at == local("2027-01-14 00:00")
     with Session(services.engine) as session:
         keys = [row.dedup_key for row in session.exec(select(OutboxRow).order_by(OutboxRow.id))]
@@ -160,7 +168,8 @@ def test_a_breach_the_official_calendar_undoes_is_withdrawn_and_the_clock_runs_a
     assert result.breaches_cleared == 1
     assert result.warned == 1  # the new due is tomorrow: the scan that follows warns
     clock = full_process(services, app)
-    assert clock.state == "running" and clock.breached_at is None
+    assert clock.state == "running"
+    assert clock.breached_at is None
     with freeze_time(local("2027-01-14 00:30")):
         assert scan(services.engine).breached == 1
     assert [(a.level, a.raised_count) for a in alert_rows(services)] == [
@@ -181,7 +190,8 @@ def test_a_policy_with_more_warning_days_raises_the_warnings_at_once(
     assert (result.clocks_changed, result.warned) == (1, 1)
     clock = full_process(services, app)
     assert clock.due_at == local("2026-10-24 00:00")  # the due itself does not move
-    assert clock.warn_at == local("2026-10-20 00:00") and clock.warned_at is not None
+    assert clock.warn_at == local("2026-10-20 00:00")
+    assert clock.warned_at is not None
 
 
 @pytest.fixture
@@ -211,4 +221,5 @@ def test_loading_a_calendar_file_recomputes_the_open_clocks(
     assert outcome.exit_code == 0, outcome.output
     assert "SLA clocks: recomputed (1 of 1 open clocks changed" in outcome.output
     clock = full_process(services, application)
-    assert clock.due_at == local("2027-01-14 00:00") and not clock.provisional
+    assert clock.due_at == local("2027-01-14 00:00")
+    assert not clock.provisional

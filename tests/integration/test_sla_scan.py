@@ -70,13 +70,18 @@ def test_an_application_received_before_national_day_is_warned_on_the_22nd_and_b
     assert (breached.warned, breached.breached) == (0, 1)
 
     [warning] = warned.alerts
-    assert warning["application"] == app.number and warning["clock"] == "full_process"
-    assert warning["level"] == "warning" and warning["late_hours"] == 0
-    assert warning["company"] == "sgcc" and warning["city"] == "西安"
+    assert warning["application"] == app.number
+    assert warning["clock"] == "full_process"
+    assert warning["level"] == "warning"
+    assert warning["late_hours"] == 0
+    assert warning["company"] == "sgcc"
+    assert warning["city"] == "西安"
     [breach] = breached.alerts
-    assert breach["level"] == "breach" and breach["due_at"] == "2026-10-23T16:00:00+00:00"
+    assert breach["level"] == "breach"
+    assert breach["due_at"] == "2026-10-23T16:00:00+00:00"
     clock = full_process(services, app)
-    assert clock.state == "breached" and clock.breached_at == local("2026-10-24 00:00")
+    assert clock.state == "breached"
+    assert clock.breached_at == local("2026-10-24 00:00")
     assert clock.warned_at == local("2026-10-22 08:30")
     assert alerts(services) == [(clock.id, "warning"), (clock.id, "breach")]
     assert outbox_keys(services) == [
@@ -122,8 +127,11 @@ def test_running_the_scan_again_raises_nothing_twice(services: Services) -> None
     first = scan_at(services, "2026-10-22 09:00", batch_size=2)
     again = scan_at(services, "2026-10-22 09:00", batch_size=2)
     later = scan_at(services, "2026-10-22 18:00", batch_size=2)
-    assert first.warned == 5 and again.alerts == [] and later.alerts == []
-    assert len(alerts(services)) == 5 and len(outbox_keys(services)) == 5
+    assert first.warned == 5
+    assert again.alerts == []
+    assert later.alerts == []
+    assert len(alerts(services)) == 5
+    assert len(outbox_keys(services)) == 5
 
 
 def test_a_clock_breached_by_the_scan_stays_breached_when_the_work_is_done_late(
@@ -135,7 +143,9 @@ def test_a_clock_breached_by_the_scan_stays_breached_when_the_work_is_done_late(
         done = advance_to_end(services, get_application(services, app.id or 0))
     clock = done.clock("full_process")
     assert done.status == "connected"
-    assert clock is not None and clock.state == "breached" and clock.late
+    assert clock is not None
+    assert clock.state == "breached"
+    assert clock.late
     assert [level for _, level in alerts(services)] == ["breach"]  # not a second one
 
 
@@ -208,4 +218,5 @@ def test_the_claim_queries_use_the_clock_indexes(services: Services, on_postgres
                 )
             )
         )
-    assert "ix_clock_due" in plan and "ix_clock_warn" in warn_plan
+    assert "ix_clock_due" in plan
+    assert "ix_clock_warn" in warn_plan

@@ -73,7 +73,8 @@ def test_receiving_commits_the_application_its_event_and_a_progress_notice(
 def test_invalid_fields_commit_nothing(services: FakeServices) -> None:
     with pytest.raises(InvalidApplication):
         receive_application(services, new(capacity=0.0), actor="clerk1")
-    assert services.database.commits == 0 and services.database.applications == {}
+    assert services.database.commits == 0
+    assert services.database.applications == {}
 
 
 def test_advancing_too_early_names_the_missing_documents_and_changes_nothing(

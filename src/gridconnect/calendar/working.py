@@ -64,32 +64,8 @@ class WorkingCalendar:
             if notice.year not in SUPPORTED_YEARS:
                 raise _out_of_range(f"the notice for {notice.year}")
             by_year[notice.year] = notice  # later notices override earlier ones
-        kinds = bytearray(_SIZE)
-        names: dict[int, str] = {}
-        for offset in range(_SIZE):
-            weekend = (_BASE + offset) % 7 in (0, 6)  # ordinal % 7: 0 = Sunday, 6 = Saturday
-            kinds[offset] = _CODE[DayKind.WEEKEND if weekend else DayKind.WORKDAY]
-        for year in SUPPORTED_YEARS:
-            official = by_year.get(year)
-            offs = estimated_holidays(year) if official is None else official.holiday_names()
-            for day, name in offs.items():
-                kinds[day.toordinal() - _BASE] = _CODE[DayKind.HOLIDAY]
-                names[day.toordinal() - _BASE] = name
-            if official is not None:
-                for day, name in official.workday_names().items():
-                    kinds[day.toordinal() - _BASE] = _CODE[DayKind.ADJUSTED_WORKDAY]
-                    names[day.toordinal() - _BASE] = name
-        working = (_CODE[DayKind.WORKDAY], _CODE[DayKind.ADJUSTED_WORKDAY])
-        count, workdays, estimated = array("H"), array("H"), array("H")
-        running = running_estimated = 0
-        for offset, code in enumerate(kinds):
-            if code in working:
-                running += 1
-                workdays.append(offset)
-            if (FIRST_DAY + timedelta(offset)).year not in by_year:
-                running_estimated += 1
-            count.append(running)
-            estimated.append(running_estimated)
+        kinds, names = _day_kinds(by_year)
+        count, workdays, estimated = _running_counts(kinds, by_year)
         set_ = object.__setattr__
         set_(self, "_notices", MappingProxyType(dict(sorted(by_year.items()))))
         set_(self, "_kinds", bytes(kinds))
@@ -198,3 +174,41 @@ class WorkingCalendar:
         due = self.add_working_days(local_date(start), n)
         midnight = datetime.combine(due.value + timedelta(days=1), time(0), tzinfo=SHANGHAI)
         return Dated(midnight.astimezone(UTC), due.provisional)
+
+
+def _day_kinds(by_year: Mapping[int, Notice]) -> tuple[bytearray, dict[int, str]]:
+    """Each supported day's kind (by offset from FIRST_DAY) and the names of the special days."""
+    kinds = bytearray(_SIZE)
+    names: dict[int, str] = {}
+    for offset in range(_SIZE):
+        weekend = (_BASE + offset) % 7 in (0, 6)  # ordinal % 7: 0 = Sunday, 6 = Saturday
+        kinds[offset] = _CODE[DayKind.WEEKEND if weekend else DayKind.WORKDAY]
+    for year in SUPPORTED_YEARS:
+        official = by_year.get(year)
+        offs = estimated_holidays(year) if official is None else official.holiday_names()
+        for day, name in offs.items():
+            kinds[day.toordinal() - _BASE] = _CODE[DayKind.HOLIDAY]
+            names[day.toordinal() - _BASE] = name
+        if official is not None:
+            for day, name in official.workday_names().items():
+                kinds[day.toordinal() - _BASE] = _CODE[DayKind.ADJUSTED_WORKDAY]
+                names[day.toordinal() - _BASE] = name
+    return kinds, names
+
+
+def _running_counts(
+    kinds: bytearray, by_year: Mapping[int, Notice]
+) -> tuple[array[int], array[int], array[int]]:
+    """Prefix counts of working days and of estimated days, and the offsets of working days."""
+    working = (_CODE[DayKind.WORKDAY], _CODE[DayKind.ADJUSTED_WORKDAY])
+    count, workdays, estimated = array("H"), array("H"), array("H")
+    running = running_estimated = 0
+    for offset, code in enumerate(kinds):
+        if code in working:
+            running += 1
+            workdays.append(offset)
+        if (FIRST_DAY + timedelta(offset)).year not in by_year:
+            running_estimated += 1
+        count.append(running)
+        estimated.append(running_estimated)
+    return count, workdays, estimated

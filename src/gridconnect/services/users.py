@@ -7,6 +7,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from argon2.profiles import RFC_9106_LOW_MEMORY
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -18,7 +19,9 @@ from gridconnect.workflow.model import CITIES, COMPANIES
 
 ROLES = ("clerk", "supervisor", "admin")
 MIN_PASSWORD_LENGTH = 8
-_hasher = PasswordHasher()
+# argon2id at t=3, m=64 MiB, p=4 (RFC 9106's low-memory profile), named so no library default
+# can lower it. The test suite swaps in a cheap hasher (tests/fast_hashing.py); nothing here can.
+_hasher = PasswordHasher.from_parameters(RFC_9106_LOW_MEMORY)
 # Verified against when the user does not exist, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 

@@ -173,7 +173,8 @@ def test_finishing_after_the_due_leaves_the_clock_breached_and_met_late() -> Non
     raised = flow.advance(ctx("2026-10-26 10:00"), app)
     clock = app.clock("full_process")
     assert clock is not None
-    assert clock.state == ClockState.BREACHED and clock.late
+    assert clock.state == ClockState.BREACHED
+    assert clock.late
     # The meter-install stage clock (5 working days from 29 September) was late too.
     assert sorted((r.clock.kind, r.level) for r in raised) == [
         ("full_process", "breach"),
@@ -198,7 +199,8 @@ def test_high_voltage_35_kv_has_no_government_approval_clock_and_says_so() -> No
 def test_high_voltage_10_kv_government_approval_has_ten_working_days() -> None:
     app = new("hv")
     clock = flow.start_gov_approval(ctx("2026-09-28 10:00"), app)
-    assert clock is not None and clock.limit_working_days == 10
+    assert clock is not None
+    assert clock.limit_working_days == 10
     flow.complete_gov_approval(ctx("2026-10-09 10:00"), app)
     assert clock.state == ClockState.MET
     with pytest.raises(InvalidTransition):
