@@ -20,6 +20,7 @@ with warnings.catch_warnings():
 from api_helpers import PASSWORD, SECRET, sign_in
 
 from gridconnect.api.app import create_app
+from gridconnect.api.deps import get_services
 from gridconnect.config.settings import Settings
 from gridconnect.services.context import Services
 from gridconnect.services.users import add_user
@@ -50,7 +51,7 @@ def settings(engine: Engine, tmp_path: Path) -> Settings:
 @pytest.fixture
 def app(settings: Settings, engine: Engine, services: Services) -> FastAPI:
     web = create_app(settings, engine=engine)
-    web.state.services = services  # the test policy, calendar and file store
+    web.dependency_overrides[get_services] = lambda: services  # the test policy, calendar…
     return web
 
 
