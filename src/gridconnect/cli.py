@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 import typer
 
 from gridconnect.commands.audit import audit_app
@@ -63,21 +65,16 @@ def serve(
 @app.command()
 def scheduler() -> None:
     """Run the SLA scan and the outbox alone (for deployments with several API workers)."""
+    from gridconnect.commands.context import cli_services
     from gridconnect.scheduler.jobs import build_scheduler
-    from gridconnect.store.db import make_engine
 
     settings = get_settings()
-    engine = make_engine(settings.database_url)
     typer.echo(
         f"scheduler: SLA scan every {settings.scan_interval_seconds} s, "
         f"outbox every {settings.outbox_interval_seconds} s (Ctrl-C stops)"
     )
-    try:
-        build_scheduler(engine, settings, blocking=True).start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        engine.dispose()
+    with cli_services(settings) as svc, suppress(KeyboardInterrupt, SystemExit):
+        build_scheduler(svc.engine, settings, blocking=True).start()
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from gridconnect.api.app import create_app
+from gridconnect.api.deps import get_services
 from gridconnect.config.settings import Settings
 from gridconnect.services.context import Services
 from gridconnect.services.users import add_user
@@ -43,7 +44,7 @@ def settings(engine: Engine, tmp_path: Path) -> Settings:
 @pytest.fixture
 def app(settings: Settings, engine: Engine, services: Services) -> FastAPI:
     web = create_app(settings, engine=engine)
-    web.state.services = services  # the test policy, calendar and file store
+    web.dependency_overrides[get_services] = lambda: services  # the test policy, calendar…
     return web
 
 

@@ -9,6 +9,7 @@ from freezegun import freeze_time
 from sqlalchemy import Engine
 
 from gridconnect.api.app import create_app
+from gridconnect.api.deps import get_services
 
 PUBLIC = "/api/v1/public/applications"
 
@@ -79,7 +80,7 @@ def test_the_wrong_code_count_lives_in_the_database_shared_by_every_worker(
     receipt = apply(client)
     url = f"{PUBLIC}/{receipt['number']}"
     second_worker = create_app(app.state.settings, engine=engine)
-    second_worker.state.services = app.state.services
+    second_worker.dependency_overrides[get_services] = app.dependency_overrides[get_services]
     with TestClient(second_worker) as other:
         for worker in (client, other, client, other, client):
             assert worker.get(url, headers={"X-Access-Code": "WRONG"}).status_code == 404

@@ -33,8 +33,8 @@ def _app(calendar: WorkingCalendar | None = None) -> FastAPI:
         body = {"code": exc.code, "message": exc.message, "details": exc.details}
         return JSONResponse(body, status_code=exc.status)
 
-    if calendar is not None:
-        app.dependency_overrides[get_calendar] = lambda: calendar
+    chosen = calendar if calendar is not None else load_calendar()
+    app.dependency_overrides[get_calendar] = lambda: chosen
     return app
 
 

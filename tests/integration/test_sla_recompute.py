@@ -12,8 +12,7 @@ from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
 from factories import receive
-from gridconnect.calendar import WorkingCalendar, parse_notice, reset_default_calendar
-from gridconnect.config.policy import reset_current_policy
+from gridconnect.calendar import WorkingCalendar, parse_notice
 from gridconnect.config.settings import get_settings
 from gridconnect.services.applications import get_application
 from gridconnect.services.audit import verify_chains
@@ -198,12 +197,10 @@ def test_a_policy_with_more_warning_days_raises_the_warnings_at_once(
 def settings_env(services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("GRIDCONNECT_DATABASE_URL", services.engine.url.render_as_string(False))
     monkeypatch.setenv("GRIDCONNECT_CALENDAR_DIR", str(tmp_path / "calendar"))
-    for reset in (get_settings.cache_clear, reset_default_calendar, reset_current_policy):
-        reset()
+    get_settings.cache_clear()
     yield tmp_path
     monkeypatch.undo()
-    for reset in (get_settings.cache_clear, reset_default_calendar, reset_current_policy):
-        reset()
+    get_settings.cache_clear()
 
 
 def test_loading_a_calendar_file_recomputes_the_open_clocks(

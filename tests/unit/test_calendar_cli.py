@@ -11,9 +11,10 @@ import chinese_calendar
 import pytest
 from typer.testing import CliRunner
 
-from gridconnect.calendar import default_calendar, reset_default_calendar
+from gridconnect.calendar import WorkingCalendar
 from gridconnect.commands.calendar import calendar_app
 from gridconnect.config.settings import get_settings
+from gridconnect.services.calendar_source import NoticeDirectoryCalendar
 
 runner = CliRunner()
 
@@ -33,16 +34,17 @@ dates = [2027-01-01, 2027-01-02, 2027-01-03]
 def fresh_caches(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("GRIDCONNECT_CALENDAR_DIR", raising=False)
     get_settings.cache_clear()
-    reset_default_calendar()
     yield
     get_settings.cache_clear()
-    reset_default_calendar()
+
+
+def calendar_of(directory) -> WorkingCalendar:  # type: ignore[no-untyped-def]
+    return NoticeDirectoryCalendar(directory)()
 
 
 def _use_calendar_dir(monkeypatch: pytest.MonkeyPatch, path) -> None:
     monkeypatch.setenv("GRIDCONNECT_CALENDAR_DIR", str(path))
     get_settings.cache_clear()
-    reset_default_calendar()
 
 
 def test_add_prints_the_due_date():
@@ -131,9 +133,9 @@ def test_load_copies_the_notice_and_makes_the_year_official(tmp_path, monkeypatc
     _use_calendar_dir(monkeypatch, tmp_path / "calendar")
     # Recompute needs a database; a stand-in keeps this test to loading alone.
     stand_in = types.ModuleType("gridconnect.services.sla_recompute")
-    stand_in.recompute_all = lambda: "nothing to recompute"  # type: ignore[attr-defined]
+    stand_in.recompute_services = lambda svc: "nothing to recompute"  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "gridconnect.services.sla_recompute", stand_in)
-    assert default_calendar().is_provisional_year(2027)
+    assert calendar_of(tmp_path / "calendar").is_provisional_year(2027)
     source = tmp_path / "incoming.toml"
     source.write_text(NOTICE_2027, encoding="utf-8")
     result = runner.invoke(calendar_app, ["load", str(source)])
@@ -141,14 +143,14 @@ def test_load_copies_the_notice_and_makes_the_year_official(tmp_path, monkeypatc
     assert "loaded 2027" in result.output
     assert "SLA clocks: recomputed" in result.output
     assert (tmp_path / "calendar" / "2027.toml").read_text(encoding="utf-8") == NOTICE_2027
-    assert not default_calendar().is_provisional_year(2027)
+    assert not calendar_of(tmp_path / "calendar").is_provisional_year(2027)
 
 
 def test_load_calls_the_sla_recompute_hook_when_present(tmp_path, monkeypatch):
     _use_calendar_dir(monkeypatch, tmp_path / "calendar")
     calls = []
     hook = types.ModuleType("gridconnect.services.sla_recompute")
-    hook.recompute_all = lambda: calls.append("recompute") or 7  # type: ignore[attr-defined]
+    hook.recompute_services = lambda svc: calls.append("recompute") or 7  # type: ignore[attr-defined]
     monkeypatch.setitem(
         sys.modules, "gridconnect.services", types.ModuleType("gridconnect.services")
     )

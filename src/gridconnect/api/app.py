@@ -27,8 +27,8 @@ from gridconnect.api.routers import (
     users,
 )
 from gridconnect.api.schemas.common import ERROR_RESPONSES
+from gridconnect.bootstrap import build_services
 from gridconnect.config.settings import Settings, get_settings
-from gridconnect.services.context import build_services
 from gridconnect.store.db import make_engine
 
 
@@ -37,7 +37,11 @@ def create_app(
     engine: Engine | None = None,
     start_scheduler: bool = False,
 ) -> FastAPI:
-    """Build the app. Nothing is connected until the lifespan starts."""
+    """Build the app. Nothing is connected or loaded until the lifespan starts.
+
+    The lifespan builds the Services from `settings` alone; routes obtain them through
+    `api.deps` (tests override those with `app.dependency_overrides`).
+    """
     settings = settings or get_settings()
     if settings.environment == "production":
         settings.check_for_serving()  # names GRIDCONNECT_SECRET_KEY when it is missing/default
@@ -45,14 +49,15 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = engine is None
-        app.state.engine = engine if engine is not None else make_engine(settings.database_url)
-        if getattr(app.state, "services", None) is None:
-            app.state.services = build_services(app.state.engine, settings)
+        app_engine = engine if engine is not None else make_engine(settings.database_url)
+        services = build_services(app_engine, settings)
+        services.policy  # noqa: B018 - a bad policy file stops start-up, not the first request
+        app.state.engine, app.state.services = app_engine, services
         scheduler = None
         if start_scheduler:
             from gridconnect.scheduler.jobs import build_scheduler
 
-            scheduler = build_scheduler(app.state.engine, settings)
+            scheduler = build_scheduler(app_engine, settings)
             scheduler.start()
         try:
             yield
@@ -60,7 +65,7 @@ def create_app(
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
             if owned:
-                app.state.engine.dispose()
+                app_engine.dispose()
 
     app = FastAPI(
         title="gridconnect",
@@ -69,10 +74,6 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.services = None
-    if engine is not None:
-        app.state.engine = engine
-        app.state.services = build_services(engine, settings)
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)

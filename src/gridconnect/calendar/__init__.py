@@ -11,7 +11,6 @@ after d, and `deadline(start, n)` is 24:00 Asia/Shanghai of that day.
 
 from __future__ import annotations
 
-from gridconnect.calendar.current import default_calendar, reset_default_calendar
 from gridconnect.calendar.errors import CalendarRangeError, NoticeFileError
 from gridconnect.calendar.files import load_calendar, read_notice_file, save_notice
 from gridconnect.calendar.model import (
@@ -41,10 +40,8 @@ __all__ = [
     "NoticeRef",
     "WorkingCalendar",
     "YearInfo",
-    "default_calendar",
     "load_calendar",
     "parse_notice",
     "read_notice_file",
-    "reset_default_calendar",
     "save_notice",
 ]

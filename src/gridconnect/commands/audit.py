@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from gridconnect.config.settings import get_settings
+from gridconnect.commands.context import cli_services
 from gridconnect.services.audit import verify_chains
-from gridconnect.store.db import make_engine
 
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 
@@ -14,11 +13,8 @@ audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 @audit_app.command("verify")
 def verify() -> None:
     """Check every application's event chain; name the first event that does not match."""
-    engine = make_engine(get_settings().database_url)
-    try:
-        checked, breaks = verify_chains(engine)
-    finally:
-        engine.dispose()
+    with cli_services() as svc:
+        checked, breaks = verify_chains(svc.engine)
     for item in breaks:
         typer.echo(
             f"application {item.application_id}: event {item.event_id} (seq {item.seq}): "

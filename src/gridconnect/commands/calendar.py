@@ -13,15 +13,15 @@ from typing import Annotated
 
 import typer
 
+from gridconnect.bootstrap import calendar_source
 from gridconnect.calendar import (
     CalendarRangeError,
     NoticeFileError,
     WorkingCalendar,
-    default_calendar,
     read_notice_file,
     save_notice,
 )
-from gridconnect.config.settings import get_settings
+from gridconnect.commands.context import cli_services, cli_settings
 
 calendar_app = typer.Typer(help="Working-day calendar (State Council holiday notices).")
 
@@ -37,7 +37,7 @@ DateArg = Annotated[date, typer.Argument(parser=_parse_date, help="a date, YYYY-
 
 
 def _calendar() -> WorkingCalendar:
-    return default_calendar()
+    return calendar_source(cli_settings())()
 
 
 def _fail(message: str) -> typer.Exit:
@@ -100,7 +100,7 @@ def load(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
 ) -> None:
     """Validate a notice file, copy it into GRIDCONNECT_CALENDAR_DIR and recompute SLA clocks."""
-    directory = get_settings().calendar_dir
+    directory = cli_settings().calendar_dir
     if directory is None:
         raise _fail("no calendar directory: set GRIDCONNECT_CALENDAR_DIR to a writable folder")
     try:
@@ -122,7 +122,8 @@ def load(
 
 def _recompute_sla_clocks() -> None:
     """Deadlines computed from this year's estimate become official: recompute them."""
-    from gridconnect.services.sla_recompute import recompute_all
+    from gridconnect.services.sla_recompute import recompute_services
 
-    result = recompute_all()
+    with cli_services() as svc:
+        result = recompute_services(svc)
     typer.echo(f"SLA clocks: recomputed ({result})")

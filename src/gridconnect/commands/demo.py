@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import typer
 
-from gridconnect.config.settings import get_settings
+from gridconnect.commands.context import cli_services, cli_settings
 from gridconnect.errors import GridconnectError
 from gridconnect.services.applications import (
     DocumentInput,
@@ -15,9 +15,8 @@ from gridconnect.services.applications import (
     receive_application,
     record_document,
 )
-from gridconnect.services.context import Services, build_services
+from gridconnect.services.context import Services
 from gridconnect.services.users import UserExists, add_user
-from gridconnect.store.db import make_engine
 from gridconnect.timesource import now
 from gridconnect.workflow.intake import NewApplication
 from gridconnect.workflow.model import Application, Customer
@@ -39,23 +38,19 @@ def demo(
     seed: int = typer.Option(7, help="Random seed, for the same data every time."),
 ) -> None:
     """Add demo users (password 'gridconnect-demo') and applications received over 30 days."""
-    settings = get_settings()
+    settings = cli_settings()
     if settings.environment != "development":
         typer.echo("demo data is only for GRIDCONNECT_ENVIRONMENT=development", err=True)
         raise typer.Exit(2)
-    engine = make_engine(settings.database_url)
-    try:
+    with cli_services(settings) as services:
         for username, role, company, cities in DEMO_USERS:
             try:
-                add_user(engine, username, DEMO_PASSWORD, role, company, cities)
+                add_user(services.engine, username, DEMO_PASSWORD, role, company, cities)
                 typer.echo(f"user {username} ({role}) / {DEMO_PASSWORD}")
             except UserExists:
                 typer.echo(f"user {username} exists")
-        services = build_services(engine, settings)
         made = _applications(services, applications, random.Random(seed))
         typer.echo(f"{made} applications")
-    finally:
-        engine.dispose()
 
 
 def _applications(services: Services, count: int, rng: random.Random) -> int:

@@ -8,11 +8,9 @@ from typing import Annotated
 
 import typer
 
-from gridconnect.config.settings import get_settings
+from gridconnect.commands.context import cli_services
 from gridconnect.errors import GridconnectError
-from gridconnect.services.context import build_services
 from gridconnect.services.export import DEFAULT_LIMIT, export_changes
-from gridconnect.store.db import make_engine
 
 export_app = typer.Typer(help="Data exports for the regulator.", no_args_is_help=True)
 
@@ -28,21 +26,18 @@ def regulator(
 ) -> None:
     """Write applications changed since the cursor as JSON Lines; the last line is the
     next cursor. Every export is recorded in the export log."""
-    settings = get_settings()
-    engine = make_engine(settings.database_url)
     try:
-        batch = export_changes(
-            build_services(engine, settings),
-            since,
-            actor=actor or f"cli:{getpass.getuser()}",
-            channel="cli",
-            limit=limit,
-        )
+        with cli_services() as svc:
+            batch = export_changes(
+                svc,
+                since,
+                actor=actor or f"cli:{getpass.getuser()}",
+                channel="cli",
+                limit=limit,
+            )
     except GridconnectError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
     if output is None:
         typer.echo(batch.text(), nl=False)
     else:

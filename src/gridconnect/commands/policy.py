@@ -8,10 +8,10 @@ from pathlib import Path
 
 import typer
 
+from gridconnect.commands.context import cli_settings
 from gridconnect.config.policy import (
     Policy,
     PolicyError,
-    current_policy,
     load_policy,
     policy_to_dict,
     service_standards,
@@ -24,7 +24,7 @@ policy_app = typer.Typer(
 
 def _load(file: Path | None) -> Policy:
     try:
-        return load_policy(file) if file is not None else current_policy()
+        return load_policy(file if file is not None else cli_settings().policy_file)
     except PolicyError as exc:
         where = file if file is not None else "the effective policy"
         typer.echo(f"{len(exc.details)} problem(s) in {where}:", err=True)

@@ -10,12 +10,11 @@ from typing import Annotated, Any
 
 import typer
 
-from gridconnect.config.settings import get_settings
+from gridconnect.commands.context import cli_services
 from gridconnect.errors import GridconnectError
-from gridconnect.services.context import Scope, Services, build_services
+from gridconnect.services.context import Scope, Services
 from gridconnect.services.reports import monthly_report, quarterly_report
 from gridconnect.services.reports.render import to_csv, to_xlsx
-from gridconnect.store.db import make_engine
 
 report_app = typer.Typer(help="Monthly statistics and quarterly analysis (L55).")
 
@@ -62,19 +61,12 @@ def _run(
     company: str | None,
     cities: list[str] | None,
 ) -> None:
-    settings = get_settings()
-    engine = make_engine(settings.database_url)
     try:
-        report = build(
-            build_services(engine, settings),
-            period,
-            Scope(company, tuple(cities) if cities else None),
-        )
+        with cli_services() as svc:
+            report = build(svc, period, Scope(company, tuple(cities) if cities else None))
     except GridconnectError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
     _write(report, fmt, output)
 
 

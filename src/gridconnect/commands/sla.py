@@ -7,8 +7,7 @@ from typing import Any
 
 import typer
 
-from gridconnect.config.settings import get_settings
-from gridconnect.services.alert_routing import AlertRecipients
+from gridconnect.commands.context import cli_services
 
 sla_app = typer.Typer(help="SLA clocks: scan, recompute, deliver alerts.", no_args_is_help=True)
 
@@ -21,35 +20,26 @@ def _print(summary: dict[str, Any]) -> None:
 def scan() -> None:
     """Run one warning/breach scan now and print a JSON summary."""
     from gridconnect.services.sla_scan import scan as run_scan
-    from gridconnect.store.db import make_engine
 
-    settings = get_settings()
-    engine = make_engine(settings.database_url)
-    try:
-        recipients = AlertRecipients.from_settings(settings.alert_webhooks, settings.alert_routes)
-        result = run_scan(engine, alert_channels=recipients)
-    finally:
-        engine.dispose()
+    with cli_services() as svc:
+        result = run_scan(svc.engine, alert_channels=svc.alert_channels)
     _print(result.summary())
 
 
 @sla_app.command()
 def recompute() -> None:
     """Recompute the due of every open clock (after a calendar or policy change)."""
-    from gridconnect.services.sla_recompute import recompute_all
+    from gridconnect.services.sla_recompute import recompute_services
 
-    _print(recompute_all().summary())
+    with cli_services() as svc:
+        _print(recompute_services(svc).summary())
 
 
 @sla_app.command()
 def deliver() -> None:
     """Deliver the outbox messages that are due (one pass) and print a JSON summary."""
     from gridconnect.services.outbox import deliver_due
-    from gridconnect.store.db import make_engine
 
-    engine = make_engine(get_settings().database_url)
-    try:
-        result = deliver_due(engine)
-    finally:
-        engine.dispose()
+    with cli_services() as svc:
+        result = deliver_due(svc.engine)
     _print(result.summary())

@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from gridconnect.config.settings import get_settings
+from gridconnect.commands.context import cli_services
 from gridconnect.errors import GridconnectError
 from gridconnect.services.users import ROLES, add_user, deactivate, list_users
-from gridconnect.store.db import make_engine
 
 users_app = typer.Typer(help="Staff accounts (clerks, supervisors, administrators).")
 
@@ -39,13 +38,11 @@ def add(
 ) -> None:
     """Add a user; the password is read from standard input."""
     password = _read_password()
-    engine = make_engine(get_settings().database_url)
     try:
-        user = add_user(engine, name, password, role, company, city or [])
+        with cli_services() as svc:
+            user = add_user(svc.engine, name, password, role, company, city or [])
     except GridconnectError as exc:
         raise _fail(exc) from None
-    finally:
-        engine.dispose()
     where = f" {user.company} {'、'.join(user.cities)}" if user.company else ""
     typer.echo(f"added {user.username} ({user.role}{where})")
 
@@ -53,24 +50,19 @@ def add(
 @users_app.command("list")
 def list_command() -> None:
     """List the users: name, role, company, cities, active."""
-    engine = make_engine(get_settings().database_url)
-    try:
-        for user in list_users(engine):
+    with cli_services() as svc:
+        for user in list_users(svc.engine):
             state = "active" if user.active else "inactive"
             cities = ",".join(user.cities) or "-"
             typer.echo(f"{user.username}\t{user.role}\t{user.company or '-'}\t{cities}\t{state}")
-    finally:
-        engine.dispose()
 
 
 @users_app.command("deactivate")
 def deactivate_command(name: str) -> None:
     """Stop a user from signing in (their tokens stop working at once)."""
-    engine = make_engine(get_settings().database_url)
     try:
-        deactivate(engine, name)
+        with cli_services() as svc:
+            deactivate(svc.engine, name)
     except GridconnectError as exc:
         raise _fail(exc) from None
-    finally:
-        engine.dispose()
     typer.echo(f"deactivated {name}")

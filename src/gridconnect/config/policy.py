@@ -2,7 +2,7 @@
 
 `load_policy()` reads the shipped `policy.toml` (or a file of the administrator's);
 `parse_policy()` validates text and collects every problem before raising one
-`PolicyError`. `current_policy()` is the process's policy (from settings, cached).
+`PolicyError`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from datetime import date
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -59,11 +58,9 @@ __all__ = [
     "StageSpec",
     "SuspensionReason",
     "ThreeZeroThreshold",
-    "current_policy",
     "load_policy",
     "parse_policy",
     "policy_to_dict",
-    "reset_current_policy",
     "service_standards",
 ]
 
@@ -127,19 +124,6 @@ def load_policy(path: Path | None = None) -> Policy:
         message = f"cannot read policy file {path}: {exc}"
         raise PolicyError(message, [message]) from None
     return parse_policy(text, str(path))
-
-
-@lru_cache(maxsize=1)
-def current_policy() -> Policy:
-    """The process's policy: GRIDCONNECT_POLICY_FILE, or the shipped default."""
-    from gridconnect.config.settings import get_settings
-
-    return load_policy(get_settings().policy_file)
-
-
-def reset_current_policy() -> None:
-    """Forget the cached policy (after the settings or the file changed)."""
-    current_policy.cache_clear()
 
 
 def _date_text(value: date | None) -> str | None:

@@ -18,6 +18,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
+from gridconnect.bootstrap import alert_recipients
 from gridconnect.config.settings import Settings
 from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.timesource import SHANGHAI
@@ -52,10 +53,7 @@ def build_scheduler(engine: Engine, settings: Settings, blocking: bool = False) 
     scheduler.add_job(
         run_scan,
         IntervalTrigger(seconds=settings.scan_interval_seconds, timezone=SHANGHAI),
-        args=[
-            engine,
-            AlertRecipients.from_settings(settings.alert_webhooks, settings.alert_routes),
-        ],
+        args=[engine, alert_recipients(settings)],
         id=SCAN_JOB,
         name="SLA warning and breach scan",
         replace_existing=True,

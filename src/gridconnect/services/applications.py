@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from types import MappingProxyType
 
+from gridconnect.services.alert_raising import AlertSubject, raise_alert
 from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.services.context import EVERYTHING, Scope, Services
-from gridconnect.store.alerts import alert_dedup_key
 from gridconnect.store.files import StoredFile
 from gridconnect.store.uow import UnitOfWork
 from gridconnect.timesource import local_date
 from gridconnect.workflow import application as flow
 from gridconnect.workflow.errors import ApplicationNotFound, InvalidApplication, VersionConflict
+from gridconnect.workflow.events import NOTIFIED_EVENTS
 from gridconnect.workflow.intake import NewApplication, check
-from gridconnect.workflow.model import DOCUMENT_SOURCES, Application, Document, Kind
-
-ACTIONS = ("advance", "suspend", "resume", "cancel", "start_gov_approval", "complete_gov_approval")
-NOTIFIED_ACTIONS = {"received", "advanced", "connected", "cancelled", "suspended", "resumed"}
+from gridconnect.workflow.machine import Action
+from gridconnect.workflow.model import DOCUMENT_SOURCES, Application, Document, DomainEvent, Kind
 
 
 @dataclass(frozen=True)
@@ -147,10 +147,70 @@ def record_document(
         raise
 
 
+@dataclass(frozen=True)
+class ActionInput:
+    """What an action may carry beside its name: a suspension's reason, a note."""
+
+    reason_code: str | None = None
+    note: str | None = None
+
+
+Operation = Callable[[flow.Context, Application, ActionInput], list[flow.RaisedAlert]]
+
+
+def _advance(ctx: flow.Context, app: Application, _: ActionInput) -> list[flow.RaisedAlert]:
+    return flow.advance(ctx, app)
+
+
+def _suspend(ctx: flow.Context, app: Application, given: ActionInput) -> list[flow.RaisedAlert]:
+    flow.suspend(ctx, app, given.reason_code or "", given.note)
+    return []
+
+
+def _resume(ctx: flow.Context, app: Application, _: ActionInput) -> list[flow.RaisedAlert]:
+    flow.resume(ctx, app)
+    return []
+
+
+def _cancel(ctx: flow.Context, app: Application, given: ActionInput) -> list[flow.RaisedAlert]:
+    flow.cancel(ctx, app, given.note)
+    return []
+
+
+def _start_gov(ctx: flow.Context, app: Application, _: ActionInput) -> list[flow.RaisedAlert]:
+    flow.start_gov_approval(ctx, app)
+    return []
+
+
+def _complete_gov(ctx: flow.Context, app: Application, _: ActionInput) -> list[flow.RaisedAlert]:
+    return flow.complete_gov_approval(ctx, app)
+
+
+# The one dispatch table: every Action of the stage machines has exactly one operation.
+OPERATIONS: Mapping[Action, Operation] = MappingProxyType(
+    {
+        Action.ADVANCE: _advance,
+        Action.SUSPEND: _suspend,
+        Action.RESUME: _resume,
+        Action.CANCEL: _cancel,
+        Action.START_GOV_APPROVAL: _start_gov,
+        Action.COMPLETE_GOV_APPROVAL: _complete_gov,
+    }
+)
+
+
+def parse_action(action: str) -> Action:
+    """The Action named `action`, or InvalidApplication naming the field."""
+    try:
+        return Action(action)
+    except ValueError:
+        raise InvalidApplication(f"unknown action {action!r}", {"action": action}) from None
+
+
 def perform(
     svc: Services,
     application_id: int,
-    action: str,
+    action: Action | str,
     actor: str,
     scope: Scope = EVERYTHING,
     expected_version: int | None = None,
@@ -158,25 +218,12 @@ def perform(
     note: str | None = None,
 ) -> Application:
     """Run one action of the stage machine; the change, its events and clocks commit together."""
-    if action not in ACTIONS:
-        raise InvalidApplication(f"unknown action {action!r}", {"action": action})
+    operation = OPERATIONS[parse_action(action)]
     ctx = _context(svc, actor)
     with svc.unit_of_work() as uow:
         app = _load(uow, application_id, scope)
         version = _check_version(app, expected_version)
-        raised: list[flow.RaisedAlert] = []
-        if action == "advance":
-            raised = flow.advance(ctx, app)
-        elif action == "suspend":
-            flow.suspend(ctx, app, reason_code or "", note)
-        elif action == "resume":
-            flow.resume(ctx, app)
-        elif action == "cancel":
-            flow.cancel(ctx, app, note)
-        elif action == "start_gov_approval":
-            flow.start_gov_approval(ctx, app)
-        else:
-            raised = flow.complete_gov_approval(ctx, app)
+        raised = operation(ctx, app, ActionInput(reason_code, note))
         pending = list(app.events)
         uow.applications.save(app, version)
         for alert in raised:
@@ -200,46 +247,24 @@ def _raise(
     svc: Services, uow: UnitOfWork, app: Application, alert: flow.RaisedAlert, ctx: flow.Context
 ) -> None:
     assert app.id is not None and alert.clock.id is not None
-    raised = uow.raise_alert(
+    subject = AlertSubject(
         clock_id=alert.clock.id,
+        clock_kind=alert.clock.kind,
+        due_at=alert.clock.due_at,
         application_id=app.id,
+        number=app.number,
         company=app.company,
         city=app.city,
-        level=alert.level,
-        due_at=alert.clock.due_at,
-        at=ctx.now,
     )
-    if raised is None:
-        return
-    alert_id, times = raised
-    uow.enqueue(
-        channels=AlertRecipients.of(svc.alert_channels).channels_for(app.company, app.city),
-        topic="alert",
-        dedup_key=alert_dedup_key(alert_id, times),
-        payload=alert_payload(app, alert.level, alert.clock.kind, alert.clock.due_at, ctx.now),
-        at=ctx.now,
-    )
+    raise_alert(uow, subject, alert.level, ctx.now, AlertRecipients.of(svc.alert_channels))
 
 
-def alert_payload(
-    app: Application, level: str, clock_kind: str, due_at: Any, at: Any
-) -> dict[str, Any]:
-    late = max((at - due_at).total_seconds(), 0) if level == "breach" else 0
-    return {
-        "application": app.number,
-        "company": app.company,
-        "city": app.city,
-        "clock": clock_kind,
-        "level": level,
-        "due_at": due_at.isoformat(),
-        "late_hours": round(late / 3600, 1),
-    }
-
-
-def _notify_customer(svc: Services, uow: UnitOfWork, app: Application, events: list[Any]) -> None:
+def _notify_customer(
+    svc: Services, uow: UnitOfWork, app: Application, events: list[DomainEvent]
+) -> None:
     """A progress notice to the customer gateways for every stage change (L50)."""
     for event in events:
-        if event.action not in NOTIFIED_ACTIONS:
+        if event.action not in NOTIFIED_EVENTS:
             continue
         uow.enqueue(
             channels=svc.customer_channels,
@@ -248,7 +273,7 @@ def _notify_customer(svc: Services, uow: UnitOfWork, app: Application, events: l
             payload={
                 "application": app.number,
                 "phone": app.customer.phone,
-                "action": event.action,
+                "action": str(event.action),
                 "stage": app.stage,
                 "status": str(app.status),
                 "at": event.at.isoformat(),

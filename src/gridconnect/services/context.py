@@ -1,4 +1,4 @@
-"""What the service layer needs, built once by the composition root (API, CLI, scheduler)."""
+"""What the service layer needs, built once by the composition root (`gridconnect.bootstrap`)."""
 
 from __future__ import annotations
 
@@ -53,22 +53,3 @@ class Scope:
 
 
 EVERYTHING = Scope()
-
-
-def build_services(engine: Engine, settings: object | None = None) -> Services:
-    """Services from settings: the current policy and calendar, the file store, webhooks."""
-    from gridconnect.calendar.current import default_calendar
-    from gridconnect.config.policy import current_policy
-    from gridconnect.config.settings import Settings, get_settings
-
-    resolved = settings if isinstance(settings, Settings) else get_settings()
-    return Services(
-        engine=engine,
-        policy_source=current_policy,
-        calendar_source=default_calendar,
-        files=FileStore(resolved.files_dir, resolved.max_upload_bytes),
-        alert_channels=AlertRecipients.from_settings(
-            resolved.alert_webhooks, resolved.alert_routes
-        ),
-        customer_channels=list(resolved.customer_webhooks),
-    )

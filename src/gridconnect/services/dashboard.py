@@ -21,6 +21,7 @@ from gridconnect.services.context import Scope, Services
 from gridconnect.services.reports.periods import month
 from gridconnect.store.tables import ApplicationRow, ClockRow
 from gridconnect.timesource import local_date
+from gridconnect.workflow.model import ClockState
 
 QUEUE_LIMIT = 100
 
@@ -72,7 +73,9 @@ def queue(
             col(ClockRow.application_id).label("application_id"),
             func.min(ClockRow.due_at).label("next_due"),
             func.min(ClockRow.warn_at).label("next_warn"),
-            func.max(case((col(ClockRow.state) == "breached", 1), else_=0)).label("breached"),
+            func.max(case((col(ClockRow.state) == ClockState.BREACHED, 1), else_=0)).label(
+                "breached"
+            ),
         )
         .where(_open_clock())
         .group_by(col(ClockRow.application_id))
@@ -162,7 +165,7 @@ def breached(svc: Services, scope: Scope, limit: int = QUEUE_LIMIT) -> list[dict
         .join(ClockRow, col(ClockRow.application_id) == col(ApplicationRow.id))
         .where(
             _open_clock(),
-            or_(col(ClockRow.state) == "breached", col(ClockRow.due_at) <= moment),
+            or_(col(ClockRow.state) == ClockState.BREACHED, col(ClockRow.due_at) <= moment),
         ),
         scope,
     ).order_by(col(ClockRow.due_at), col(ApplicationRow.id))
@@ -184,7 +187,7 @@ def on_time_rates(svc: Services, scope: Scope) -> dict[str, Any]:
     ended = and_(
         col(ClockRow.stopped_at) >= start,
         col(ClockRow.stopped_at) < end,
-        col(ClockRow.state).in_(("met", "breached")),
+        col(ClockRow.state).in_((ClockState.MET, ClockState.BREACHED)),
     )
     overdue = and_(
         _open_clock(),

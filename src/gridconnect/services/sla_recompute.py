@@ -26,6 +26,7 @@ from sqlmodel import Session
 from gridconnect.calendar import WorkingCalendar
 from gridconnect.config.policy_model import Policy
 from gridconnect.services.alert_routing import AlertRecipients
+from gridconnect.services.context import Services
 from gridconnect.services.sla_scan import scan
 from gridconnect.store.tables import AlertRow, ClockRow
 from gridconnect.store.uow import UnitOfWork
@@ -33,13 +34,14 @@ from gridconnect.timesource import as_utc, local_date
 from gridconnect.timesource import now as system_now
 from gridconnect.workflow.clocks import reschedule, schedule
 from gridconnect.workflow.errors import VersionConflict
+from gridconnect.workflow.events import AlertLevel, Event
 from gridconnect.workflow.model import Application, Clock, ClockState, DomainEvent
 
 log = logging.getLogger(__name__)
 
 CLOCKS = cast(Any, ClockRow).__table__
 ALERTS = cast(Any, AlertRow).__table__
-OPEN_STATES = ("running", "paused", "breached")
+OPEN_STATES = (ClockState.RUNNING, ClockState.PAUSED, ClockState.BREACHED)
 ACTOR = "system:recompute"
 RETRIES = 3
 
@@ -66,41 +68,29 @@ class RecomputeResult:
         )
 
 
-def recompute_all(
-    engine: Engine | None = None,
-    calendar: WorkingCalendar | None = None,
-    policy: Policy | None = None,
-    now: datetime | None = None,
-    alert_channels: Sequence[str] | AlertRecipients | None = None,
-) -> RecomputeResult:
-    """Recompute every open clock; missing arguments come from the settings."""
-    from gridconnect.calendar import default_calendar
-    from gridconnect.config.policy import current_policy
-    from gridconnect.config.settings import get_settings
-    from gridconnect.store.db import make_engine
+def recompute_services(svc: Services, now: datetime | None = None) -> RecomputeResult:
+    """Recompute every open clock with the services' calendar, policy and alert channels."""
+    return recompute_all(
+        svc.engine, svc.calendar, svc.policy, now=now, alert_channels=svc.alert_channels
+    )
 
-    owned = engine is None
-    engine = engine if engine is not None else make_engine(get_settings().database_url)
-    if calendar is None:
-        calendar = default_calendar()
-    policy = policy if policy is not None else current_policy()
-    if alert_channels is None:
-        settings = get_settings()
-        alert_channels = AlertRecipients.from_settings(
-            settings.alert_webhooks, settings.alert_routes
-        )
+
+def recompute_all(
+    engine: Engine,
+    calendar: WorkingCalendar,
+    policy: Policy,
+    now: datetime | None = None,
+    alert_channels: Sequence[str] | AlertRecipients = (),
+) -> RecomputeResult:
+    """Recompute every open clock at `now`, then scan for what the new dues call for."""
     at = as_utc(now) if now is not None else system_now()
-    try:
-        result = RecomputeResult()
-        for app_id in _applications_to_change(engine, calendar, policy, result):
-            _recompute_application(engine, app_id, calendar, policy, at, result)
-        scanned = scan(engine, at, alert_channels)
-        result.warned, result.breached = scanned.warned, scanned.breached
-        log.info("SLA recompute: %s", result)
-        return result
-    finally:
-        if owned:
-            engine.dispose()
+    result = RecomputeResult()
+    for app_id in _applications_to_change(engine, calendar, policy, result):
+        _recompute_application(engine, app_id, calendar, policy, at, result)
+    scanned = scan(engine, at, alert_channels)
+    result.warned, result.breached = scanned.warned, scanned.breached
+    log.info("SLA recompute: %s", result)
+    return result
 
 
 def _applications_to_change(
@@ -195,7 +185,7 @@ def _reschedule(
         changed += 1
         app.events.append(
             DomainEvent(
-                action="deadline_recomputed",
+                action=Event.DEADLINE_RECOMPUTED,
                 actor=ACTOR,
                 at=at,
                 stage_before=app.stage,
@@ -213,11 +203,11 @@ def _reschedule(
         )
         if clock.warned_at is not None and clock.warn_at > at:
             clock.warned_at = None
-            warnings += _withdraw(session, clock, "warning", at)
+            warnings += _withdraw(session, clock, AlertLevel.WARNING, at)
         if clock.state == ClockState.BREACHED and clock.due_at > at:
             clock.state = ClockState.PAUSED if clock.paused_at else ClockState.RUNNING
             clock.breached_at = None
-            breaches += _withdraw(session, clock, "breach", at)
+            breaches += _withdraw(session, clock, AlertLevel.BREACH, at)
     return changed, warnings, breaches
 
 
@@ -226,7 +216,7 @@ def _due_date(due_at: datetime) -> str:
     return local_date(due_at - timedelta(seconds=1)).isoformat()
 
 
-def _withdraw(session: Session, clock: Clock, level: str, at: datetime) -> int:
+def _withdraw(session: Session, clock: Clock, level: AlertLevel, at: datetime) -> int:
     outcome = session.execute(
         update(ALERTS)
         .where(

@@ -31,13 +31,16 @@ from typing import Any, cast
 from sqlalchemy import Engine, and_, select, text, update
 from sqlmodel import Session
 
+from gridconnect.services.alert_raising import AlertSubject, raise_alert
 from gridconnect.services.alert_routing import AlertRecipients
-from gridconnect.services.applications import alert_payload
-from gridconnect.store.alerts import alert_dedup_key, enqueue, raise_alert
+from gridconnect.store.alerts import SessionAlerts
 from gridconnect.store.db import is_postgres
 from gridconnect.store.tables import AlertRow, ApplicationRow, ClockRow
 from gridconnect.timesource import as_utc
 from gridconnect.timesource import now as system_now
+from gridconnect.workflow.clocks import breach_changes
+from gridconnect.workflow.events import AlertLevel
+from gridconnect.workflow.model import ClockState
 
 log = logging.getLogger(__name__)
 
@@ -64,15 +67,6 @@ class ScanResult:
         }
 
 
-@dataclass(frozen=True)
-class _Named:
-    """What `alert_payload` reads of an application."""
-
-    number: str
-    company: str
-    city: str
-
-
 def scan(
     engine: Engine,
     now: datetime | None = None,
@@ -89,7 +83,7 @@ def scan(
             log.info("SLA scan skipped: another scheduler is scanning")
             result.skipped = True
             return result
-        for level in ("breach", "warning"):
+        for level in (AlertLevel.BREACH, AlertLevel.WARNING):
             while True:
                 claimed = _batch(engine, level, at, channels, batch_size, result)
                 if claimed < batch_size:
@@ -119,21 +113,21 @@ def _scan_lock(engine: Engine, exclusive: bool) -> Iterator[bool]:
                 connection.commit()
 
 
-def _condition(level: str, at: datetime) -> Any:
-    if level == "breach":
-        return and_(CLOCKS.c.state == "running", CLOCKS.c.due_at <= at)
+def _condition(level: AlertLevel, at: datetime) -> Any:
+    if level == AlertLevel.BREACH:
+        return and_(CLOCKS.c.state == ClockState.RUNNING, CLOCKS.c.due_at <= at)
     return and_(
-        CLOCKS.c.state == "running",
+        CLOCKS.c.state == ClockState.RUNNING,
         CLOCKS.c.warned_at.is_(None),
         CLOCKS.c.warn_at <= at,
         CLOCKS.c.due_at > at,
     )
 
 
-def _claim(level: str, at: datetime, limit: int, postgres: bool) -> Any:
+def _claim(level: AlertLevel, at: datetime, limit: int, postgres: bool) -> Any:
     """UPDATE up to `limit` clocks reaching `level`, returning them (the claim is the write)."""
     condition = _condition(level, at)
-    order = CLOCKS.c.due_at if level == "breach" else CLOCKS.c.warn_at
+    order = CLOCKS.c.due_at if level == AlertLevel.BREACH else CLOCKS.c.warn_at
     pick = (
         select(CLOCKS.c.id)
         .select_from(CLOCKS.join(APPLICATIONS, APPLICATIONS.c.id == CLOCKS.c.application_id))
@@ -148,7 +142,8 @@ def _claim(level: str, at: datetime, limit: int, postgres: bool) -> Any:
     # A materialised CTE, not `id IN (subquery)`: PostgreSQL may re-run an IN subquery for
     # each row, and with SKIP LOCKED each re-run skips the rows just updated and picks more.
     picked = pick.cte("picked").prefix_with("MATERIALIZED")
-    values = {"state": "breached", "breached_at": at} if level == "breach" else {"warned_at": at}
+    # The breach is the workflow's own (`breach_changes`), applied to the batch set-based.
+    values = breach_changes(at) if level == AlertLevel.BREACH else {"warned_at": at}
     return (
         update(CLOCKS)
         .where(CLOCKS.c.id == picked.c.id, condition)
@@ -159,7 +154,7 @@ def _claim(level: str, at: datetime, limit: int, postgres: bool) -> Any:
 
 def _batch(
     engine: Engine,
-    level: str,
+    level: AlertLevel,
     at: datetime,
     channels: AlertRecipients,
     limit: int,
@@ -190,38 +185,24 @@ def _batch(
             .where(APPLICATIONS.c.id.in_(app_ids))
             .values(version=APPLICATIONS.c.version + 1)
         )
+        store = SessionAlerts(session)
         for clock in sorted(clocks, key=lambda row: row.id):
             app = names[clock.application_id]
-            alert = raise_alert(
-                session,
+            subject = AlertSubject(
                 clock_id=clock.id,
+                clock_kind=clock.kind,
+                due_at=as_utc(clock.due_at),
                 application_id=clock.application_id,
+                number=app.number,
                 company=app.company,
                 city=app.city,
-                level=level,
-                due_at=as_utc(clock.due_at),
-                at=at,
             )
+            alert = raise_alert(store, subject, level, at, channels)
             if alert is None:
                 continue
-            alert_id, times = alert
-            payload = alert_payload(
-                cast(Any, _Named(app.number, app.company, app.city)),
-                level,
-                clock.kind,
-                as_utc(clock.due_at),
-                at,
-            )
-            enqueue(
-                session,
-                channels=channels.channels_for(app.company, app.city),
-                topic="alert",
-                dedup_key=alert_dedup_key(alert_id, times),
-                payload=payload,
-                at=at,
-            )
+            alert_id, payload = alert
             result.alerts.append({"alert_id": alert_id, **payload})
-            if level == "breach":
+            if level == AlertLevel.BREACH:
                 result.breached += 1
             else:
                 result.warned += 1

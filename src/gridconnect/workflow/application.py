@@ -27,7 +27,15 @@ from gridconnect.workflow.errors import (
     MissingDocuments,
     UnknownSuspensionReason,
 )
-from gridconnect.workflow.machine import CANCELLED, CONNECTED, StageCursor, allowed_actions, drive
+from gridconnect.workflow.events import AlertLevel, Event
+from gridconnect.workflow.machine import (
+    CANCELLED,
+    CONNECTED,
+    Action,
+    StageCursor,
+    allowed_actions,
+    drive,
+)
 from gridconnect.workflow.model import (
     Application,
     Clock,
@@ -53,7 +61,7 @@ class RaisedAlert:
     """A clock that an operation itself found late (it stopped after its due)."""
 
     clock: Clock
-    level: str
+    level: AlertLevel
 
 
 def facts(policy: Policy, application: Application) -> ApplicationFacts:
@@ -86,7 +94,7 @@ def cursor(policy: Policy, application: Application) -> StageCursor:
     )
 
 
-def actions(policy: Policy, application: Application) -> list[str]:
+def actions(policy: Policy, application: Application) -> list[Action]:
     """What may be done to the application now, as its machine says."""
     return allowed_actions(cursor(policy, application))
 
@@ -105,7 +113,7 @@ def unconfigured_clocks(policy: Policy, application: Application) -> list[str]:
 def _record(
     ctx: Context,
     app: Application,
-    action: str,
+    action: Event,
     before: str | None,
     details: dict[str, Any] | None = None,
 ) -> None:
@@ -130,10 +138,15 @@ def _start_clock_if_configured(ctx: Context, app: Application, clock_kind: str) 
     return clock
 
 
-def _fire(ctx: Context, app: Application, trigger: str) -> StageCursor:
+def _fire(ctx: Context, app: Application, trigger: Action) -> StageCursor:
     machine = cursor(ctx.policy, app)
     if not getattr(machine, f"may_{trigger}")():
-        if trigger == "advance" and app.is_open and not app.suspended and machine.missing_documents:
+        if (
+            trigger == Action.ADVANCE
+            and app.is_open
+            and not app.suspended
+            and machine.missing_documents
+        ):
             raise MissingDocuments(
                 "documents still missing for stage " + app.stage,
                 {"stage": app.stage, "missing_documents": machine.missing_documents},
@@ -164,7 +177,7 @@ def receive(ctx: Context, app: Application) -> None:
     _record(
         ctx,
         app,
-        "received",
+        Event.RECEIVED,
         None,
         {
             "channel": app.channel,
@@ -194,7 +207,7 @@ def record_document(ctx: Context, app: Application, document: Document) -> None:
     _record(
         ctx,
         app,
-        "document_recorded",
+        Event.DOCUMENT_RECORDED,
         app.stage,
         {
             "doc_type": document.doc_type,
@@ -208,7 +221,7 @@ def record_document(ctx: Context, app: Application, document: Document) -> None:
 def advance(ctx: Context, app: Application) -> list[RaisedAlert]:
     """Move to the next stage (or to connected after the last one)."""
     before = app.stage
-    machine = _fire(ctx, app, "advance")
+    machine = _fire(ctx, app, Action.ADVANCE)
     raised: list[RaisedAlert] = []
     visit = app.visits[-1]
     visit.left_at = ctx.now
@@ -220,13 +233,13 @@ def advance(ctx: Context, app: Application) -> list[RaisedAlert]:
         raised += _stop(ctx, app, FULL_PROCESS)
         for clock in app.open_clocks():  # e.g. a government approval never recorded as done
             sla.cancel_clock(clock, ctx.now)
-        _record(ctx, app, "connected", before)
+        _record(ctx, app, Event.CONNECTED, before)
     else:
         app.visits.append(
             StageVisit(stage=app.stage, position=visit.position + 1, entered_at=ctx.now)
         )
         _start_clock_if_configured(ctx, app, STAGE_PREFIX + app.stage)
-        _record(ctx, app, "advanced", before)
+        _record(ctx, app, Event.ADVANCED, before)
     return raised
 
 
@@ -235,7 +248,7 @@ def _stop(ctx: Context, app: Application, clock_kind: str) -> list[RaisedAlert]:
     if clock is None or not clock.is_open:
         return []
     made_late = sla.stop_clock(clock, ctx.now)
-    return [RaisedAlert(clock, "breach")] if made_late else []
+    return [RaisedAlert(clock, AlertLevel.BREACH)] if made_late else []
 
 
 def suspend(ctx: Context, app: Application, reason_code: str, note: str | None) -> None:
@@ -246,18 +259,18 @@ def suspend(ctx: Context, app: Application, reason_code: str, note: str | None) 
             f"unknown suspension reason {reason_code!r}; allowed: {', '.join(codes)}",
             {"reason_code": reason_code, "allowed_reasons": codes},
         )
-    _fire(ctx, app, "suspend")
+    _fire(ctx, app, Action.SUSPEND)
     app.suspended = True
     app.suspension_reason = reason_code
     app.suspension_note = note
     for clock in app.open_clocks():
         sla.pause_clock(clock, ctx.now, reason_code)
-    _record(ctx, app, "suspended", app.stage, {"reason_code": reason_code, "note": note})
+    _record(ctx, app, Event.SUSPENDED, app.stage, {"reason_code": reason_code, "note": note})
 
 
 def resume(ctx: Context, app: Application) -> None:
     """End the customer's wait; each clock's due moves out by the working days it lost."""
-    _fire(ctx, app, "resume")
+    _fire(ctx, app, Action.RESUME)
     pushed: dict[str, int] = {}
     for clock in app.open_clocks():
         days = sla.resume_clock(ctx.calendar, clock, ctx.now, ctx.policy.warn_working_days)
@@ -266,13 +279,15 @@ def resume(ctx: Context, app: Application) -> None:
     app.suspended = False
     app.suspension_reason = None
     app.suspension_note = None
-    _record(ctx, app, "resumed", app.stage, {"reason_code": reason, "working_days_paused": pushed})
+    _record(
+        ctx, app, Event.RESUMED, app.stage, {"reason_code": reason, "working_days_paused": pushed}
+    )
 
 
 def cancel(ctx: Context, app: Application, note: str | None = None) -> None:
     """The customer withdraws: the application closes and every clock stops."""
     before = app.stage
-    _fire(ctx, app, "cancel")
+    _fire(ctx, app, Action.CANCEL)
     app.stage = CANCELLED
     app.status = Status.CANCELLED
     app.closed_at = ctx.now
@@ -281,12 +296,12 @@ def cancel(ctx: Context, app: Application, note: str | None = None) -> None:
         app.visits[-1].left_at = ctx.now
     for clock in app.open_clocks():
         sla.cancel_clock(clock, ctx.now)
-    _record(ctx, app, "cancelled", before, {"note": note} if note else {})
+    _record(ctx, app, Event.CANCELLED, before, {"note": note} if note else {})
 
 
 def start_gov_approval(ctx: Context, app: Application) -> Clock | None:
     """Staff recorded that the connection works went to the government for approval."""
-    _fire(ctx, app, "start_gov_approval")
+    _fire(ctx, app, Action.START_GOV_APPROVAL)
     app.gov_approval = "requested"
     clock = _start_clock_if_configured(ctx, app, GOV_APPROVAL)
     if clock is not None and app.suspended:
@@ -294,7 +309,7 @@ def start_gov_approval(ctx: Context, app: Application) -> Clock | None:
     _record(
         ctx,
         app,
-        "gov_approval_started",
+        Event.GOV_APPROVAL_STARTED,
         app.stage,
         {
             "clock": clock is not None,
@@ -306,8 +321,8 @@ def start_gov_approval(ctx: Context, app: Application) -> Clock | None:
 
 def complete_gov_approval(ctx: Context, app: Application) -> list[RaisedAlert]:
     """Staff recorded the government's approval."""
-    _fire(ctx, app, "complete_gov_approval")
+    _fire(ctx, app, Action.COMPLETE_GOV_APPROVAL)
     app.gov_approval = "approved"
     raised = _stop(ctx, app, GOV_APPROVAL)
-    _record(ctx, app, "gov_approval_completed", app.stage)
+    _record(ctx, app, Event.GOV_APPROVAL_COMPLETED, app.stage)
     return raised

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from gridconnect.calendar import WorkingCalendar
 from gridconnect.config.policy_model import SlaRule
@@ -60,6 +61,17 @@ def start_clock(
     )
 
 
+def breach_changes(at: datetime) -> dict[str, Any]:
+    """What a breach sets on a clock, written once: `mark_breached` applies it to one Clock,
+    the SLA scan to a whole batch of rows in one set-based UPDATE."""
+    return {"state": ClockState.BREACHED, "breached_at": at}
+
+
+def mark_breached(clock: Clock, at: datetime) -> None:
+    for name, value in breach_changes(at).items():
+        setattr(clock, name, value)
+
+
 def stop_clock(clock: Clock, at: datetime) -> bool:
     """Stop a clock as done. Returns True when this stop is what made it late."""
     if not clock.is_open:
@@ -70,8 +82,7 @@ def stop_clock(clock: Clock, at: datetime) -> bool:
         clock.late = True
         return False
     if at >= clock.due_at:
-        clock.state = ClockState.BREACHED
-        clock.breached_at = at
+        mark_breached(clock, at)
         clock.late = True
         return True
     clock.state = ClockState.MET

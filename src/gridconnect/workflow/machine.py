@@ -8,6 +8,7 @@ machine's own `may_<trigger>()`, never from a second table.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
@@ -17,14 +18,20 @@ from gridconnect.workflow.model import Application
 
 CONNECTED = "connected"
 CANCELLED = "cancelled"
-TRIGGERS = (
-    "advance",
-    "suspend",
-    "resume",
-    "cancel",
-    "start_gov_approval",
-    "complete_gov_approval",
-)
+
+
+class Action(StrEnum):
+    """What a person may ask of an application: the stage machines' triggers (imperative)."""
+
+    ADVANCE = "advance"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    CANCEL = "cancel"
+    START_GOV_APPROVAL = "start_gov_approval"
+    COMPLETE_GOV_APPROVAL = "complete_gov_approval"
+
+
+TRIGGERS = tuple(Action)  # the stable order of "what can I do now"
 
 
 class StageCursor:
@@ -58,7 +65,7 @@ def machine_definition(stages: tuple[str, ...]) -> tuple[list[str], list[dict[st
     for here, following in zip(stages, [*stages[1:], CONNECTED], strict=True):
         transitions.append(
             {
-                "trigger": "advance",
+                "trigger": Action.ADVANCE,
                 "source": here,
                 "dest": following,
                 "conditions": "documents_complete",
@@ -66,17 +73,22 @@ def machine_definition(stages: tuple[str, ...]) -> tuple[list[str], list[dict[st
             }
         )
     transitions += [
-        {"trigger": "cancel", "source": open_stages, "dest": CANCELLED},
-        {"trigger": "suspend", "source": open_stages, "dest": None, "unless": "is_suspended"},
-        {"trigger": "resume", "source": open_stages, "dest": None, "conditions": "is_suspended"},
+        {"trigger": Action.CANCEL, "source": open_stages, "dest": CANCELLED},
+        {"trigger": Action.SUSPEND, "source": open_stages, "dest": None, "unless": "is_suspended"},
         {
-            "trigger": "start_gov_approval",
+            "trigger": Action.RESUME,
+            "source": open_stages,
+            "dest": None,
+            "conditions": "is_suspended",
+        },
+        {
+            "trigger": Action.START_GOV_APPROVAL,
             "source": open_stages,
             "dest": None,
             "conditions": "gov_approval_not_requested",
         },
         {
-            "trigger": "complete_gov_approval",
+            "trigger": Action.COMPLETE_GOV_APPROVAL,
             "source": open_stages,
             "dest": None,
             "conditions": "gov_approval_requested",
@@ -100,7 +112,7 @@ def drive(application: Application, stages: tuple[str, ...], missing: list[str])
     return cursor
 
 
-def allowed_actions(cursor: StageCursor) -> list[str]:
+def allowed_actions(cursor: StageCursor) -> list[Action]:
     """Every trigger the machine would accept now, in a stable order."""
     allowed = []
     for trigger in TRIGGERS:

@@ -11,6 +11,7 @@ from typing import Any
 from gridconnect.config.policy_model import AREA_CLASSES as AREA_CLASSES
 from gridconnect.config.policy_model import CITIES as CITIES
 from gridconnect.config.policy_model import SUPPLIES as SUPPLIES
+from gridconnect.workflow.events import Event
 
 
 class Kind(StrEnum):
@@ -153,7 +154,7 @@ class Application:
 class DomainEvent:
     """Something that happened to an application; becomes one audit-trail entry."""
 
-    action: str
+    action: Event
     actor: str
     at: datetime
     stage_before: str | None = None

@@ -23,6 +23,7 @@ import uvicorn
 from sqlalchemy import Engine
 
 from gridconnect.api.app import create_app
+from gridconnect.api.deps import get_services
 from gridconnect.config.settings import Settings
 from gridconnect.services.context import Services
 from gridconnect.services.users import add_user
@@ -110,7 +111,7 @@ def live(engine: Engine, services: Services, tmp_path: Path) -> Iterator[LiveSer
     clock = ControlledClock()
     services.now = clock
     app = create_app(settings, engine=engine)
-    app.state.services = services
+    app.dependency_overrides[get_services] = lambda: services
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))

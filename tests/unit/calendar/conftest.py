@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from gridconnect.calendar import WorkingCalendar, load_calendar, reset_default_calendar
-from gridconnect.config.settings import get_settings
+from gridconnect.calendar import WorkingCalendar, load_calendar
 
 # A made-up 2027 arrangement used to exercise loading a new year. It is NOT the real 2027
 # notice (not published when this was written); only its shape matters here.
@@ -43,14 +40,3 @@ def fictional_2027() -> str:
 def calendar() -> WorkingCalendar:
     """The calendar of the shipped notices (2020–2026 official, 2027–2035 estimated)."""
     return load_calendar()
-
-
-@pytest.fixture
-def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    """Clear the settings and calendar caches around a test that changes the environment."""
-    monkeypatch.delenv("GRIDCONNECT_CALENDAR_DIR", raising=False)
-    get_settings.cache_clear()
-    reset_default_calendar()
-    yield monkeypatch
-    get_settings.cache_clear()
-    reset_default_calendar()

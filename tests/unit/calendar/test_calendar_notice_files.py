@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from gridconnect.bootstrap import calendar_source
 from gridconnect.calendar import (
     DayKind,
     NoticeFileError,
-    default_calendar,
     load_calendar,
     parse_notice,
     read_notice_file,
     save_notice,
 )
-from gridconnect.config.settings import get_settings
+from gridconnect.config.settings import Settings
 from gridconnect.errors import GridconnectError
 
 HEADER = """\
@@ -178,12 +178,11 @@ def test_a_file_in_the_extra_directory_overrides_the_shipped_year(tmp_path):
 
 
 def test_a_notice_placed_in_the_configured_directory_takes_effect_without_a_restart(
-    tmp_path, fresh_settings, fictional_2027
+    tmp_path, fictional_2027
 ):
-    fresh_settings.setenv("GRIDCONNECT_CALENDAR_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    before = default_calendar()
+    current = calendar_source(Settings(calendar_dir=tmp_path))
+    before = current()
     assert before.is_provisional_year(2027)
-    assert default_calendar() is before  # unchanged directory: the same calendar, not rebuilt
+    assert current() is before  # unchanged directory: the same calendar, not rebuilt
     save_notice(fictional_2027, tmp_path)  # as another worker or the CLI would
-    assert not default_calendar().is_provisional_year(2027)
+    assert not current().is_provisional_year(2027)

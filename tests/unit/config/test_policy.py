@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -11,13 +10,10 @@ from gridconnect.config.policy import (
     ApplicationFacts,
     Policy,
     SlaRule,
-    current_policy,
     default_policy_text,
     load_policy,
     parse_policy,
-    reset_current_policy,
 )
-from gridconnect.config.settings import get_settings
 from gridconnect.errors import InvalidInput
 
 XIAN_RULES = """
@@ -337,25 +333,6 @@ conditions = { supply = "single", max_capacity = 500 }
     policy = parse_policy(text)
     assert limit(policy.rule_for("stage:supply_plan", hv(policy, date(2021, 3, 1), 400))) == 7
     assert limit(policy.rule_for("stage:supply_plan", hv(policy, date(2021, 3, 1), 600))) == 15
-
-
-def test_current_policy_reads_the_settings_file_and_can_be_reset(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "policy.toml"
-    path.write_text(default_policy_text() + XIAN_RULES, encoding="utf-8")
-    monkeypatch.setenv("GRIDCONNECT_POLICY_FILE", str(path))
-    get_settings.cache_clear()
-    reset_current_policy()
-    try:
-        assert len(current_policy().rules) == 16
-        assert current_policy() is current_policy()
-    finally:
-        monkeypatch.delenv("GRIDCONNECT_POLICY_FILE")
-        get_settings.cache_clear()
-        reset_current_policy()
-    assert len(current_policy().rules) == 14
-    reset_current_policy()
 
 
 def test_policy_objects_are_immutable_and_hashable(policy: Policy) -> None:

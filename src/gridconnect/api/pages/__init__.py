@@ -1,14 +1,16 @@
 """The web pages (Chinese, server-rendered): public, customer, clerk, supervisor, admin.
 
-`install_pages(app)` mounts the static files, the page routers and the two page-only
+`install_pages(app)` mounts the static files, the page routers (each request resolving
+Services and Settings through `api.deps`) and the two page-only
 exception handlers (a refusal rendered as a page; a redirect to the login page).
 """
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from gridconnect.api.deps import bind_page_dependencies
 from gridconnect.api.pages import admin, application, clerk, public, staff, supervisor
 from gridconnect.api.pages.web import (
     STATIC_DIR,
@@ -24,4 +26,4 @@ def install_pages(app: FastAPI) -> None:
     app.add_exception_handler(PageError, page_error_handler)
     app.add_exception_handler(LoginRequired, login_required_handler)
     for module in (public, staff, clerk, application, supervisor, admin):
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=[Depends(bind_page_dependencies)])

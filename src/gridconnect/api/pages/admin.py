@@ -6,7 +6,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from gridconnect.api.deps import get_services
+from gridconnect.api.deps import services_of, settings_of
 from gridconnect.api.pages.session import CsrfChecked, staff
 from gridconnect.api.pages.web import redirect, render
 from gridconnect.calendar import NoticeFileError
@@ -19,10 +19,10 @@ ADMIN = staff("admin")
 
 
 def _page(request: Request, status_code: int = 200, **extra: object) -> Response:
-    svc = get_services(request)
+    svc = services_of(request)
     context = {
         "years": svc.calendar.years(),
-        "calendar_dir": request.app.state.settings.calendar_dir,
+        "calendar_dir": settings_of(request).calendar_dir,
         "loaded": request.query_params.get("loaded"),
         **extra,
     }
@@ -41,7 +41,7 @@ async def upload_notice(
     _user: AuthUser = ADMIN,
 ) -> Response:
     """Validate and load a year's notice; a bad file is listed problem by problem, by line."""
-    directory = request.app.state.settings.calendar_dir
+    directory = settings_of(request).calendar_dir
     if directory is None:
         return _page(request, 409, error="未设置日历目录（GRIDCONNECT_CALENDAR_DIR），无法保存。")
     if file is None or not file.filename:
@@ -52,7 +52,7 @@ async def upload_notice(
     except UnicodeDecodeError:
         return _page(request, 422, error="文件不是 UTF-8 编码的文本。", file_name=file.filename)
     try:
-        notice, _ = await run_in_threadpool(load_notice, text, directory, get_services(request))
+        notice, _ = await run_in_threadpool(load_notice, text, directory, services_of(request))
         year = notice.year
     except NoticeFileError as exc:
         return _page(

@@ -10,13 +10,12 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from gridconnect.api.deps import get_services
+from gridconnect.api.deps import services_of
 from gridconnect.api.pages.labels import clock_label, stage_label
 from gridconnect.api.pages.session import CsrfChecked, scope_of, staff
 from gridconnect.api.pages.web import PageError, redirect, render
 from gridconnect.errors import GridconnectError
 from gridconnect.services.applications import (
-    ACTIONS,
     DocumentInput,
     get_application,
     perform,
@@ -35,6 +34,7 @@ from gridconnect.workflow.errors import (
     UnknownSuspensionReason,
     VersionConflict,
 )
+from gridconnect.workflow.machine import Action
 
 router = APIRouter(prefix="/workbench/applications", tags=["pages"], include_in_schema=False)
 
@@ -59,7 +59,7 @@ def _not_found() -> PageError:
 def _page(
     request: Request, user: AuthUser, application_id: int, status_code: int = 200, **extra: Any
 ) -> Response:
-    svc = get_services(request)
+    svc = services_of(request)
     scope = scope_of(user)
     try:
         app = get_application(svc, application_id, scope)
@@ -137,7 +137,7 @@ async def add_document(
         declared_type=file.content_type if content is not None and file is not None else None,
         file_name=file.filename if content is not None and file is not None else None,
     )
-    svc = get_services(request)
+    svc = services_of(request)
     try:
         await run_in_threadpool(
             record_document,
@@ -172,9 +172,9 @@ def act(
     user: AuthUser = STAFF,
 ) -> Response:
     """Run one action the stage machine allows now."""
-    if action not in ACTIONS:
+    if action not in tuple(Action):
         raise PageError(404, "无此操作", "该操作不存在。")
-    svc = get_services(request)
+    svc = services_of(request)
     try:
         perform(
             svc,

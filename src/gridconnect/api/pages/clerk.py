@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from gridconnect.api.deps import get_services
+from gridconnect.api.deps import services_of
 from gridconnect.api.pages.forms import read_application
 from gridconnect.api.pages.labels import STATUS_NAMES, all_stage_names
 from gridconnect.api.pages.public import form_choices
@@ -27,7 +27,7 @@ def workbench(
     request: Request, stage: str = "", status: str = "open", user: AuthUser = STAFF
 ) -> Response:
     """The applications in the user's scope, most urgent first, with filters."""
-    svc = get_services(request)
+    svc = services_of(request)
     stage_names = all_stage_names(svc.policy)
     stage = stage if stage in stage_names else ""
     status = status if status in STATUS_FILTERS else "open"
@@ -81,7 +81,7 @@ async def register(request: Request, user: AuthUser = STAFF) -> Response:
     if new is None:
         context = _new_context(request, user, values, errors)
         return render(request, "new_application.html", context, status_code=422)
-    app = receive_application(get_services(request), new, user.username)
+    app = receive_application(services_of(request), new, user.username)
     if app.id is None:  # pragma: no cover - the repository always sets it
         raise PageError(500, "登记失败", "申请未能保存，请重试。")
     return redirect(f"/workbench/applications/{app.id}?done=registered")

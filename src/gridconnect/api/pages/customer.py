@@ -9,6 +9,7 @@ import jwt
 from fastapi import Request
 from fastapi.responses import Response
 
+from gridconnect.api.deps import settings_of
 from gridconnect.api.pages.session import set_cookie
 from gridconnect.timesource import now
 
@@ -20,7 +21,7 @@ _ALGORITHM = "HS256"
 
 
 def _secret(request: Request) -> str:
-    return str(request.app.state.settings.secret_key)
+    return str(settings_of(request).secret_key)
 
 
 def _encode(request: Request, purpose: str, minutes: int, **claims: Any) -> str:

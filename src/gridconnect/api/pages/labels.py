@@ -7,6 +7,7 @@ from types import MappingProxyType
 
 from gridconnect.config.policy_model import AREA_CLASS_NAMES, STAGE_PREFIX, Policy
 from gridconnect.config.standards import CLOCK_NAMES
+from gridconnect.workflow.machine import Action
 
 COMPANY_NAMES: Mapping[str, str] = MappingProxyType(
     {"sgcc": "国网陕西省电力公司", "local": "陕西省地方电力（集团）有限公司"}
@@ -39,14 +40,14 @@ CLOCK_STATE_NAMES = MappingProxyType(
 URGENCY_NAMES = MappingProxyType(
     {"on_time": "正常", "warning": "预警", "breached": "超期", "none": "无时限"}
 )
-ACTION_NAMES = MappingProxyType(
+ACTION_NAMES: Mapping[Action, str] = MappingProxyType(
     {
-        "advance": "办结本环节，进入下一环节",
-        "suspend": "暂停（客户原因）",
-        "resume": "恢复办理",
-        "cancel": "撤销申请（客户要求）",
-        "start_gov_approval": "登记报送政府审批",
-        "complete_gov_approval": "登记政府审批完成",
+        Action.ADVANCE: "办结本环节，进入下一环节",
+        Action.SUSPEND: "暂停（客户原因）",
+        Action.RESUME: "恢复办理",
+        Action.CANCEL: "撤销申请（客户要求）",
+        Action.START_GOV_APPROVAL: "登记报送政府审批",
+        Action.COMPLETE_GOV_APPROVAL: "登记政府审批完成",
     }
 )
 EVENT_NAMES = MappingProxyType(

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from gridconnect.api.deps import get_services
+from gridconnect.api.deps import services_of, settings_of
 from gridconnect.api.pages import customer as cookies
 from gridconnect.api.pages.forms import read_application
 from gridconnect.api.pages.labels import (
@@ -30,7 +30,7 @@ ONLINE_KINDS = ("lv_residential", "lv_nonresidential")
 
 def form_choices(request: Request, kinds: tuple[str, ...]) -> dict[str, Any]:
     """The option lists of the application form, as (code, Chinese name) pairs."""
-    policy = get_services(request).policy
+    policy = services_of(request).policy
     return {
         "kinds": [(k, policy.kind(k).name) for k in kinds],
         "company_choices": [(c, COMPANY_NAMES[c]) for c in COMPANIES],
@@ -50,7 +50,7 @@ def _choices(request: Request) -> dict[str, Any]:
 def home(request: Request) -> Response:
     """What the service is, and where to go."""
     optional_user(request)
-    svc = get_services(request)
+    svc = services_of(request)
     standards = service_standards(svc.policy, local_date(svc.now()))
     return render(request, "home.html", {"kinds": standards["kinds"]})
 
@@ -59,7 +59,7 @@ def home(request: Request) -> Response:
 def standards(request: Request) -> Response:
     """Service standards in force today (L52): stages, documents, limits, fees."""
     optional_user(request)
-    svc = get_services(request)
+    svc = services_of(request)
     context = {"standards": service_standards(svc.policy, local_date(svc.now()))}
     return render(request, "standards.html", context)
 
@@ -78,8 +78,8 @@ async def apply(request: Request) -> Response:
     if new is None:
         context = {**_choices(request), "values": values, "errors": errors}
         return render(request, "apply.html", context, status_code=422)
-    svc = get_services(request)
-    app, code = public.apply_online(svc, new, request.app.state.settings.secret_key)
+    svc = services_of(request)
+    app, code = public.apply_online(svc, new, settings_of(request).secret_key)
     response = redirect("/apply/done")
     cookies.remember_new_code(request, response, app.number, code)
     cookies.remember_customer(request, response, app.number)
@@ -116,9 +116,9 @@ def status_lookup(
         errors["code"] = "请填写查询码"
     if errors:
         return render(request, "status.html", {"values": values, "errors": errors}, 422)
-    svc = get_services(request)
+    svc = services_of(request)
     try:
-        public.public_status(svc, number, code.strip(), request.app.state.settings.secret_key)
+        public.public_status(svc, number, code.strip(), settings_of(request).secret_key)
     except public.TooManyAttempts:
         raise PageError(
             429, "尝试次数过多", "该申请编号的查询码错误次数过多，请15分钟后再试。"
@@ -137,7 +137,7 @@ def my_application(request: Request) -> Response:
     number = cookies.customer_number(request)
     if number is None:
         return redirect("/status")
-    svc = get_services(request)
+    svc = services_of(request)
     with svc.unit_of_work() as uow:
         app = uow.applications.get_by_number(number)
     if app is None:

@@ -18,6 +18,7 @@ from fastapi import Depends, Form, Request
 from fastapi.responses import Response
 
 from gridconnect.api.auth import SESSION_COOKIE, user_from_token, user_scope
+from gridconnect.api.deps import services_of, settings_of
 from gridconnect.services.context import Scope
 from gridconnect.services.users import AuthUser
 
@@ -25,7 +26,7 @@ CSRF_COOKIE = "gridconnect_csrf"
 
 
 def _secret(request: Request) -> bytes:
-    return str(request.app.state.settings.secret_key).encode()
+    return str(settings_of(request).secret_key).encode()
 
 
 def sign(request: Request, purpose: str, value: str) -> str:
@@ -93,7 +94,7 @@ def optional_user(request: Request) -> AuthUser | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    user = user_from_token(request.app.state.engine, request.app.state.settings, token)
+    user = user_from_token(services_of(request).engine, settings_of(request), token)
     request.state.user = user
     return user
 

@@ -7,6 +7,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from gridconnect.api.auth import issue_token
+from gridconnect.api.deps import services_of, settings_of
 from gridconnect.api.pages.session import CsrfChecked, end_session, optional_user, start_session
 from gridconnect.api.pages.web import redirect, render
 from gridconnect.services.users import authenticate
@@ -39,7 +40,7 @@ async def login(
     next: Annotated[str, Form()] = "",
 ) -> Response:
     """Check the password (argon2, in a thread) and start a session."""
-    engine = request.app.state.engine
+    engine = services_of(request).engine
     user = None
     if username.strip() and password:
         user = await run_in_threadpool(authenticate, engine, username.strip(), password)
@@ -53,7 +54,7 @@ async def login(
         }
         return render(request, "login.html", context, status_code=401)
     response = redirect(safe_next(next) or HOME_OF_ROLE.get(user.role, "/"))
-    start_session(request, response, issue_token(request.app.state.settings, user))
+    start_session(request, response, issue_token(settings_of(request), user))
     return response
 
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from gridconnect.api.deps import get_services
+from gridconnect.api.deps import services_of
 from gridconnect.api.pages.labels import all_stage_names, clock_label
 from gridconnect.api.pages.session import CsrfChecked, scope_of, staff
 from gridconnect.api.pages.web import PageError, redirect, render
@@ -50,7 +50,7 @@ def bar_chart(rows: list[dict[str, Any]], names: dict[str, str]) -> dict[str, An
 
 @router.get("")
 def dashboard_page(request: Request, user: AuthUser = SUPERVISOR) -> Response:
-    svc = get_services(request)
+    svc = services_of(request)
     scope = scope_of(user)
     policy = svc.policy
     open_alerts = alerts.list_alerts(svc, scope, "open")
@@ -86,7 +86,7 @@ def _alert_clock_name(policy: Any, clock: str, stage_names: dict[str, str]) -> s
 def acknowledge(request: Request, alert_id: int, user: AuthUser = SUPERVISOR) -> Response:
     """Acknowledge an alert in the supervisor's scope (the first acknowledgement stands)."""
     try:
-        alerts.acknowledge(get_services(request), alert_id, user.username, scope_of(user))
+        alerts.acknowledge(services_of(request), alert_id, user.username, scope_of(user))
     except alerts.AlertNotFound:
         raise PageError(404, "未找到预警", "该预警不存在，或不在您的管辖范围内。") from None
     return redirect("/supervisor?acked=1")
@@ -98,7 +98,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @router.get("/report.xlsx")
 async def month_report_download(request: Request, user: AuthUser = SUPERVISOR) -> Response:
     """This month's 月统计 for the supervisor's scope, as the spreadsheet the bureau gets."""
-    svc = get_services(request)
+    svc = services_of(request)
     report = await run_in_threadpool(monthly_report, svc, month_of(today()).label, scope_of(user))
     content = await run_in_threadpool(to_xlsx, report)
     disposition = f'attachment; filename="{filename(report, "xlsx")}"'

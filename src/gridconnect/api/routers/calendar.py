@@ -1,27 +1,22 @@
 """Working-day calendar over HTTP: classify a date, add working days, count them.
 
-The calendar comes from the `get_calendar` dependency (the process-wide
-`default_calendar()`); tests override it. Dates outside 2020..2035 raise
+The calendar comes from the `get_calendar` dependency (the app's Services' calendar);
+tests override it. Dates outside 2020..2035 raise
 `CalendarRangeError`, which the application's GridconnectError handler renders as 422.
 """
 
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from gridconnect.calendar import DayKind, WorkingCalendar, default_calendar
+from gridconnect.api.deps import CalendarDep, get_calendar
+from gridconnect.calendar import DayKind
 
 router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
 
-
-def get_calendar() -> WorkingCalendar:
-    """The calendar the routes use (override in tests with app.dependency_overrides)."""
-    return default_calendar()
-
-
-CalendarDep = Annotated[WorkingCalendar, Depends(get_calendar)]
+__all__ = ["get_calendar", "router"]
 
 
 class DayOut(BaseModel):
