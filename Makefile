@@ -5,9 +5,10 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 TEST_STAMP := $(VENV)/.test-installed
-# pytest-xdist workers: one per core (`make test WORKERS=0` runs in one process).
+# pytest-xdist workers: one per core (`make test WORKERS=0` runs in one process). loadgroup
+# keeps the tests marked xdist_group("...") on one worker, so a module fixture is built once.
 WORKERS ?= auto
-PYTEST := $(BIN)/pytest -p no:cacheprovider -n $(WORKERS)
+PYTEST := $(BIN)/pytest -p no:cacheprovider -n $(WORKERS) --dist loadgroup
 LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --quiet
 
 # pytest rewrites the asserts of every plugin's package (schemathesis, hypothesis, ...); with
@@ -44,9 +45,10 @@ run: migrate
 test: install-test
 	$(PYTEST)
 
-# Unit and integration tests, no HTTP and no browser: the loop to run while editing.
+# Unit and integration tests, no HTTP, no browser and none marked slow: the loop to run while
+# editing. `make test` runs them all.
 test-fast: install-test
-	$(PYTEST) -m "not browser" tests/unit tests/integration
+	$(PYTEST) -m "not browser and not slow" tests/unit tests/integration
 
 lint: install-test
 	$(BIN)/ruff check src tests bench
