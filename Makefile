@@ -5,10 +5,11 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 TEST_STAMP := $(VENV)/.test-installed
-# pytest-xdist workers: one per core (`make test WORKERS=0` runs in one process). loadgroup
-# keeps the tests marked xdist_group("...") on one worker, so a module fixture is built once.
+# pytest-xdist workers: one per core (`make test WORKERS=0` runs in one process). The default
+# distribution on purpose: loadscope and loadgroup queue tests by node id, and schemathesis
+# gives its 33 generated tests one node id, so those modes would run one of them and drop 32.
 WORKERS ?= auto
-PYTEST := $(BIN)/pytest -p no:cacheprovider -n $(WORKERS) --dist loadgroup
+PYTEST := $(BIN)/pytest -p no:cacheprovider -n $(WORKERS)
 LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --quiet
 
 # pytest rewrites the asserts of every plugin's package (schemathesis, hypothesis, ...); with

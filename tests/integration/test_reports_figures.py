@@ -21,9 +21,8 @@ from gridconnect.services.reports.render import to_csv, to_xlsx
 from integration.reports_expected import expected
 from integration.reports_scenario import END, Record, build, fast_engine, services_on
 
-# Building the 240-application scenario takes most of a minute: slow, and kept on one xdist
-# worker (make test runs --dist loadgroup) so that the module fixture is built once, not per worker.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("reports_scenario")]
+# Building the 240-application scenario takes tens of seconds.
+pytestmark = pytest.mark.slow
 
 MONTHS = ("2026-07", "2026-09", "2026-11")
 BREAKDOWNS = ("total", "company", "city", "kind")
