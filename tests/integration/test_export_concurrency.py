@@ -81,6 +81,7 @@ def test_an_event_written_earlier_but_committed_later_is_exported_after_it_commi
     assert sorted(_event_ids(after.lines)) == sorted([f"{slow.number}#2", f"{fast.number}#2"])
 
 
+@pytest.mark.slow
 @freeze_time("2026-10-12 02:00:00")
 def test_following_the_cursor_during_concurrent_writes_loses_and_repeats_nothing(
     services: Services, on_postgres: bool

@@ -21,6 +21,9 @@ from gridconnect.services.reports.render import to_csv, to_xlsx
 from integration.reports_expected import expected
 from integration.reports_scenario import END, Record, build, fast_engine, services_on
 
+# Building the 240-application scenario takes tens of seconds.
+pytestmark = pytest.mark.slow
+
 MONTHS = ("2026-07", "2026-09", "2026-11")
 BREAKDOWNS = ("total", "company", "city", "kind")
 COUNTS = ("received", "connected", "cancelled", "open_at_end", "three_zero")

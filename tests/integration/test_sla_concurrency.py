@@ -20,7 +20,7 @@ from gridconnect.services.context import Services
 from gridconnect.services.sla_scan import SCAN_LOCK_KEY, scan
 from gridconnect.timesource import SHANGHAI
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 CHANNELS = ["http://127.0.0.1:9/wecom", "http://127.0.0.1:9/dingtalk"]
 SCAN_AT = datetime(2026, 10, 24, 9, 0, tzinfo=SHANGHAI)  # past the due of every clock below

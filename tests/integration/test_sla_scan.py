@@ -173,6 +173,7 @@ def test_a_clerk_holding_a_version_read_before_the_scan_must_reload(services: Se
     assert full_process(services, app).warned_at is not None  # not overwritten
 
 
+@pytest.mark.slow
 def test_a_scan_with_nothing_to_do_costs_the_same_whatever_the_number_of_open_applications(
     services: Services,
 ) -> None:

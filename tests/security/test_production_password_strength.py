@@ -11,9 +11,13 @@ import os
 import subprocess
 import sys
 
+import pytest
 from argon2 import extract_parameters
 from argon2.profiles import RFC_9106_LOW_MEMORY
 from sqlalchemy import Engine, text
+
+# Each test starts a Python process; the first also hashes at full strength.
+pytestmark = pytest.mark.slow
 
 
 def _add_user_from_the_command_line(engine: Engine, environment: str) -> str:

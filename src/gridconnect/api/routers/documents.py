@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from gridconnect.api.auth import AuthUser, require_roles, user_scope
 from gridconnect.api.content import InvalidBody, MalformedJson, is_json, media_type
@@ -57,7 +57,12 @@ async def _from_json(request: Request) -> tuple[DocumentInput, int | None]:
 
 
 async def _from_form(request: Request) -> tuple[DocumentInput, int | None]:
-    form = await request.form()
+    # Closing the form closes the upload's spooled temporary file now, not at garbage collection.
+    async with request.form() as form:
+        return await _document_from(form)
+
+
+async def _document_from(form: FormData) -> tuple[DocumentInput, int | None]:
     doc_type, upload = form.get("doc_type"), form.get("file")
     if not isinstance(doc_type, str) or not 0 < len(doc_type) <= 64:
         raise _invalid("doc_type", "required, 1 to 64 characters")
