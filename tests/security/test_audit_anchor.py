@@ -24,7 +24,8 @@ from typer.testing import CliRunner
 from factories import advance_to_end, provide_all_documents, receive
 from gridconnect.cli import app as cli
 from gridconnect.config.settings import get_settings
-from gridconnect.services.audit import verify_chains
+from gridconnect.services.applications import DocumentInput, record_document
+from gridconnect.services.audit import ChainBreak, _ChainWalk, verify_chains
 from gridconnect.services.audit_checkpoint import (
     CheckpointRefused,
     current_heads,
@@ -280,3 +281,28 @@ def test_audit_checkpoint_refuses_to_sign_a_broken_trail(cli_env: Services, tmp_
     assert result.exit_code == 1
     assert "events deleted" in result.output
     assert not (tmp_path / "c.json").exists()
+
+
+def test_verify_while_the_service_appends_reports_no_false_break(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An application changed after its events were walked, before its anchor is read."""
+    _, _, received = three_applications(services)
+    assert received.id is not None
+    compare = _ChainWalk.anchor
+    appended: list[int] = []
+
+    def anchor_read_after_an_append(
+        walk: _ChainWalk, app_id: int, length: int, head: str
+    ) -> ChainBreak | None:
+        if not appended:  # the service records a document once the events are walked
+            document = DocumentInput("identity_document", "e_license", reference="EL-9")
+            record_document(services, received.id, document, actor="clerk2")
+            appended.append(app_id)
+        if app_id == received.id:  # and its anchor is read after that commit
+            length, head = current_heads(services.engine)[app_id]
+        return compare(walk, app_id, length, head)
+
+    monkeypatch.setattr(_ChainWalk, "anchor", anchor_read_after_an_append)
+    assert reasons(services) == {}
+    assert appended

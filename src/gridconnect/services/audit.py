@@ -42,6 +42,7 @@ def verify_chains(
     """Walk every application's events in order, then compare each chain's end with its
     anchor and with `checkpoint`; (events checked, first break per chain)."""
     walk = _ChainWalk(checkpoint or {})
+    suspects: list[int] = []  # events walked; ends to re-read before reporting
     with Session(engine) as session:
         last = (0, 0)
         while True:
@@ -74,10 +75,46 @@ def verify_chains(
                 break
             for app_id, length, head in anchors:
                 assert app_id is not None
-                walk.anchor(app_id, length, head)
+                if walk.anchor(app_id, length, head) is not None:
+                    suspects.append(app_id)
             after = anchors[-1][0] or 0
+        for app_id in suspects:
+            confirmed = _recheck(session, app_id, walk.checkpoint)
+            if confirmed is not None:
+                walk.breaks.append(confirmed)
     walk.vanished()
+    walk.breaks.sort(key=lambda item: item.application_id)
     return walk.checked, walk.breaks
+
+
+def _recheck(session: Session, app_id: int, checkpoint: Heads) -> ChainBreak | None:
+    """Re-read one chain that did not end at its anchor, between two reads of the anchor.
+
+    The service keeps running while verify walks: an application received or changed after
+    its events were walked has an anchor ahead of the walk. Every append changes the anchor
+    in the same commit, so when the anchor reads the same before and after the chain, no
+    append landed in between and a mismatch is real (a seqlock, without a long snapshot)."""
+    for _ in range(5):
+        before = session.exec(
+            select(ApplicationRow.audit_length, ApplicationRow.audit_head).where(
+                col(ApplicationRow.id) == app_id
+            )
+        ).first()
+        if before is None:
+            return None  # deleted with its events; only a checkpoint can tell (vanished)
+        walk = _ChainWalk(checkpoint)
+        for row in session.exec(
+            select(EventRow).where(EventRow.application_id == app_id).order_by(col(EventRow.seq))
+        ):
+            walk.event(row)
+        after = session.exec(
+            select(ApplicationRow.audit_length, ApplicationRow.audit_head).where(
+                col(ApplicationRow.id) == app_id
+            )
+        ).first()
+        if after == before:
+            return walk.breaks[0] if walk.breaks else walk.anchor(app_id, *before)
+    return ChainBreak(app_id, 0, None, "kept changing while verified; run verify again")
 
 
 class _ChainWalk:
@@ -116,39 +153,34 @@ class _ChainWalk:
         else:
             self.walked[app_id] = (row.seq, row.hash)
 
-    def anchor(self, app_id: int, length: int, head: str) -> None:
+    def anchor(self, app_id: int, length: int, head: str) -> ChainBreak | None:
+        """The walked chain's end against the application's anchor and the checkpoint: a
+        break to re-check (the service may have appended since the walk), or None."""
         self.anchored.add(app_id)
         if app_id in self.broken:
-            return
+            return None
         seq, last = self.walked.get(app_id, (0, GENESIS))
+        reason = None
         if length == 0:
-            self._break(app_id, seq, None, "no audit trail recorded (every application has one)")
+            reason = "no audit trail recorded (every application has one)"
         elif seq < length:
-            self._break(
-                app_id,
-                seq,
-                None,
-                f"chain ends at event {seq} but the application records "
-                f"{length} events (events deleted)",
+            reason = (
+                f"chain ends at event {seq} but the application records {length} events "
+                "(events deleted)"
             )
         elif seq > length or last != head:
-            self._break(
-                app_id,
-                seq,
-                None,
+            reason = (
                 "chain does not end at the head the application records "
-                f"({length} events, head {head[:12]}…)",
+                f"({length} events, head {head[:12]}…)"
             )
         else:
             kept = self.checkpoint.get(app_id)
             if kept is not None and seq < kept[0]:
-                self._break(
-                    app_id,
-                    seq,
-                    None,
-                    f"chain has {seq} events, fewer than the "
-                    f"{kept[0]} in the checkpoint (events deleted, anchor rewritten)",
+                reason = (
+                    f"chain has {seq} events, fewer than the {kept[0]} in the checkpoint "
+                    "(events deleted, anchor rewritten)"
                 )
+        return None if reason is None else ChainBreak(app_id, seq, None, reason)
 
     def vanished(self) -> None:
         for app_id in sorted(set(self.checkpoint) - self.anchored):
