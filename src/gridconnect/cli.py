@@ -11,6 +11,7 @@ from gridconnect.commands.calendar import calendar_app
 from gridconnect.commands.db import db_app
 from gridconnect.commands.demo import demo_app
 from gridconnect.commands.export import export_app
+from gridconnect.commands.files import files_app
 from gridconnect.commands.policy import policy_app
 from gridconnect.commands.report import report_app
 from gridconnect.commands.sla import sla_app
@@ -29,6 +30,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(sla_app, name="sla", help="SLA clocks: scan, recompute, deliver alerts.")
 app.add_typer(report_app, name="report")
 app.add_typer(export_app, name="export")
+app.add_typer(files_app, name="files")
 
 
 @app.callback()

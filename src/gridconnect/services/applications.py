@@ -9,7 +9,6 @@ from types import MappingProxyType
 from gridconnect.services.alert_raising import AlertSubject, raise_alert
 from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.services.context import EVERYTHING, Scope, Services
-from gridconnect.store.files import StoredFile
 from gridconnect.store.uow import UnitOfWork
 from gridconnect.timesource import local_date
 from gridconnect.workflow import application as flow
@@ -117,34 +116,31 @@ def record_document(
             [{"field": "file", "message": "required for upload"}],
         )
     ctx = _context(svc, actor)
-    stored: StoredFile | None = None
-    try:
-        with svc.unit_of_work() as uow:
-            app = _load(uow, application_id, scope)
-            version = _check_version(app, expected_version)
-            record = Document(
-                stage=app.stage,
-                doc_type=document.doc_type,
-                source=document.source,
-                recorded_by=actor,
-                recorded_at=ctx.now,
-                reference=document.reference,
-                file_name=document.file_name,
-            )
-            # Check the whitelist before touching the disk, so a refused type stores nothing.
-            flow.record_document(ctx, app, record)
-            if document.content is not None:
-                stored = svc.files.put(document.content, document.declared_type)
-                record.sha256, record.size_bytes = stored.sha256, stored.size_bytes
-                record.content_type = stored.content_type
-                app.events[-1].details["sha256"] = stored.sha256
-            uow.applications.save(app, version)
-            uow.commit()
-            return app
-    except BaseException:
-        if stored is not None:
-            svc.files.discard(stored)
-        raise
+    with svc.unit_of_work() as uow:
+        app = _load(uow, application_id, scope)
+        version = _check_version(app, expected_version)
+        record = Document(
+            stage=app.stage,
+            doc_type=document.doc_type,
+            source=document.source,
+            recorded_by=actor,
+            recorded_at=ctx.now,
+            reference=document.reference,
+            file_name=document.file_name,
+        )
+        # Check the whitelist before touching the disk, so a refused type stores nothing.
+        flow.record_document(ctx, app, record)
+        if document.content is not None:
+            # Stored before the commit and never removed here, even if the commit fails:
+            # another transaction may have committed a document with the same content.
+            # `gridconnect files sweep` collects what no document references.
+            stored = svc.files.put(document.content, document.declared_type)
+            record.sha256, record.size_bytes = stored.sha256, stored.size_bytes
+            record.content_type = stored.content_type
+            app.events[-1].details["sha256"] = stored.sha256
+        uow.applications.save(app, version)
+        uow.commit()
+        return app
 
 
 @dataclass(frozen=True)

@@ -230,6 +230,13 @@ class ApplicationRepository:
                 )
             )
             prev = digest
+        # Anchor the chain in the same transaction: `audit verify` checks that it ends here.
+        self.session.execute(
+            update(ApplicationRow)
+            .where(col(ApplicationRow.id) == app.id)
+            .values(audit_length=seq, audit_head=prev)
+            .execution_options(synchronize_session=False)
+        )
         self.session.flush()
         app.events.clear()
 

@@ -13,6 +13,7 @@ from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from gridconnect.store.types import UtcDateTime
+from gridconnect.workflow.audit import GENESIS
 
 
 def utc_column(nullable: bool = False, index: bool = False) -> Any:
@@ -57,6 +58,13 @@ class ApplicationRow(SQLModel, table=True):
     updated_at: datetime = utc_column()
     # Optimistic concurrency: every save is UPDATE ... WHERE version = <the version read>.
     version: int = Field(default=1)
+    # The anchor of the audit chain, written in the transaction that appends events: how
+    # many events the chain has and the hash of the last. Deleting events (TRUNCATE, or a
+    # tail cut with the triggers lifted) leaves a chain that no longer ends here.
+    audit_length: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    audit_head: str = Field(
+        default=GENESIS, max_length=64, sa_column_kwargs={"server_default": GENESIS}
+    )
 
 
 class StageVisitRow(SQLModel, table=True):

@@ -74,7 +74,8 @@ def test_an_alert_is_raised_once_and_queued_to_its_company_and_city_robots() -> 
     raised = raise_alert(store, subject, AlertLevel.BREACH, at, recipients)
     assert raised is not None
     alert_id, payload = raised
-    assert payload["late_hours"] == 3.0 and payload["level"] == "breach"
+    assert payload["late_hours"] == 3.0
+    assert payload["level"] == "breach"
     assert store.outbox[0]["channels"] == ["https://all", "https://xian"]
     assert store.outbox[0]["dedup_key"] == f"alert:{alert_id}"
     assert raise_alert(store, subject, AlertLevel.BREACH, at, recipients) is None
