@@ -191,7 +191,8 @@ def test_killing_the_server_during_uploads_and_advances_leaves_nothing_half_writ
     try:
         runner = CliRunner()
         dry = runner.invoke(cli, ["files", "sweep", "--dry-run", "--grace", "0"])
-        assert dry.exit_code == 0 and "missing 0" in dry.output, dry.output
+        assert dry.exit_code == 0, dry.output
+        assert "missing 0" in dry.output, dry.output
         swept = runner.invoke(cli, ["files", "sweep", "--grace", "0"])
         assert swept.exit_code == 0, swept.output
         again = runner.invoke(cli, ["files", "sweep", "--dry-run", "--grace", "0"])
