@@ -9,7 +9,14 @@ import typer
 
 from gridconnect.config.settings import get_settings
 from gridconnect.errors import GridconnectError
-from gridconnect.services.users import ROLES, add_user, deactivate, list_users
+from gridconnect.services.users import (
+    ROLES,
+    add_user,
+    deactivate,
+    list_users,
+    reactivate,
+    set_password,
+)
 from gridconnect.store.db import make_engine
 
 users_app = typer.Typer(help="Staff accounts (clerks, supervisors, administrators).")
@@ -65,7 +72,7 @@ def list_command() -> None:
 
 @users_app.command("deactivate")
 def deactivate_command(name: str) -> None:
-    """Stop a user from signing in (their tokens stop working at once)."""
+    """Stop a user from signing in (their tokens stop working at once; not the last admin)."""
     engine = make_engine(get_settings().database_url)
     try:
         deactivate(engine, name)
@@ -74,3 +81,30 @@ def deactivate_command(name: str) -> None:
     finally:
         engine.dispose()
     typer.echo(f"deactivated {name}")
+
+
+@users_app.command("reactivate")
+def reactivate_command(name: str) -> None:
+    """Let a deactivated user sign in again (e.g. an administrator locked out by mistake)."""
+    engine = make_engine(get_settings().database_url)
+    try:
+        reactivate(engine, name)
+    except GridconnectError as exc:
+        raise _fail(exc) from None
+    finally:
+        engine.dispose()
+    typer.echo(f"reactivated {name}")
+
+
+@users_app.command("password")
+def password_command(name: str) -> None:
+    """Set a new password (from standard input); every session of the user ends."""
+    password = _read_password()
+    engine = make_engine(get_settings().database_url)
+    try:
+        set_password(engine, name, password)
+    except GridconnectError as exc:
+        raise _fail(exc) from None
+    finally:
+        engine.dispose()
+    typer.echo(f"new password set for {name}; their sessions have ended")

@@ -20,7 +20,8 @@ _ALGORITHM = "HS256"
 
 
 def _secret(request: Request) -> str:
-    return str(request.app.state.settings.secret_key)
+    secret: str = request.app.state.settings.signing_secret()
+    return secret
 
 
 def _encode(request: Request, purpose: str, minutes: int, **claims: Any) -> str:
