@@ -56,7 +56,7 @@ def serve(
 
     settings = get_settings()
     try:
-        settings.check_for_serving()
+        settings.check_for_serving(host or settings.host)
     except SettingsError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None

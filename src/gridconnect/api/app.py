@@ -27,6 +27,7 @@ from gridconnect.api.routers import (
     users,
 )
 from gridconnect.api.schemas.common import ERROR_RESPONSES
+from gridconnect.api.security_headers import SecurityHeaders
 from gridconnect.bootstrap import build_services
 from gridconnect.config.settings import Settings, get_settings
 from gridconnect.store.db import make_engine
@@ -42,9 +43,8 @@ def create_app(
     The lifespan builds the Services from `settings` alone; routes obtain them through
     `api.deps` (tests override those with `app.dependency_overrides`).
     """
-    settings = settings or get_settings()
-    if settings.environment == "production":
-        settings.check_for_serving()  # names GRIDCONNECT_SECRET_KEY when it is missing/default
+    # Refuses a known or (when reachable) short secret; generates one in development.
+    settings = (settings or get_settings()).with_secret()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -76,6 +76,7 @@ def create_app(
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     app.include_router(health.router)
     for module in (
         auth,

@@ -37,7 +37,10 @@ def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
 
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, GridconnectError)
-    return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=exc.status)
+    retry = exc.details.get("retry_after_seconds") if isinstance(exc.details, dict) else None
+    headers = {"Retry-After": str(retry)} if exc.status == 429 and retry is not None else None
+    body = error_body(exc.code, exc.message, exc.details)
+    return JSONResponse(body, status_code=exc.status, headers=headers)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

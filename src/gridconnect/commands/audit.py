@@ -37,7 +37,7 @@ def verify(
     heads = None
     if checkpoint is not None:
         try:
-            heads = read_checkpoint(checkpoint, settings.secret_key).heads
+            heads = read_checkpoint(checkpoint, settings.with_secret().signing_secret()).heads
         except CheckpointRefused as exc:
             typer.echo(exc.message, err=True)
             raise typer.Exit(2) from None
@@ -62,5 +62,5 @@ def checkpoint(
             _report(breaks, checked)
             raise typer.Exit(1)
         heads = current_heads(svc.engine)
-    write_checkpoint(output, heads, now(), settings.secret_key)
+    write_checkpoint(output, heads, now(), settings.with_secret().signing_secret())
     typer.echo(f"checkpoint of {len(heads)} chains ({checked} events) written to {output}")

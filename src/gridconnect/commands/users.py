@@ -9,7 +9,14 @@ import typer
 
 from gridconnect.commands.context import cli_services
 from gridconnect.errors import GridconnectError
-from gridconnect.services.users import ROLES, add_user, deactivate, list_users
+from gridconnect.services.users import (
+    ROLES,
+    add_user,
+    deactivate,
+    list_users,
+    reactivate,
+    set_password,
+)
 
 users_app = typer.Typer(help="Staff accounts (clerks, supervisors, administrators).")
 
@@ -59,10 +66,33 @@ def list_command() -> None:
 
 @users_app.command("deactivate")
 def deactivate_command(name: str) -> None:
-    """Stop a user from signing in (their tokens stop working at once)."""
+    """Stop a user from signing in (their tokens stop working at once; not the last admin)."""
     try:
         with cli_services() as svc:
             deactivate(svc.engine, name)
     except GridconnectError as exc:
         raise _fail(exc) from None
     typer.echo(f"deactivated {name}")
+
+
+@users_app.command("reactivate")
+def reactivate_command(name: str) -> None:
+    """Let a deactivated user sign in again (e.g. an administrator locked out by mistake)."""
+    try:
+        with cli_services() as svc:
+            reactivate(svc.engine, name)
+    except GridconnectError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"reactivated {name}")
+
+
+@users_app.command("password")
+def password_command(name: str) -> None:
+    """Set a new password (from standard input); every session of the user ends."""
+    password = _read_password()
+    try:
+        with cli_services() as svc:
+            set_password(svc.engine, name, password)
+    except GridconnectError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"new password set for {name}; their sessions have ended")

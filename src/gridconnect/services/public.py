@@ -5,8 +5,10 @@ stored only as HMAC-SHA256 keyed by the server secret. A slow hash (argon2) buys
 a secret this long, while the key means a copied database alone cannot test guesses; the
 price is that rotating the secret voids codes already handed out.
 
-Wrong codes are counted per application number in `access_attempt`, in the database, so the
-limit (5 in 15 minutes, then 429) holds across several API workers. An unknown number counts
+Attempts are counted per application number in the `attempt` log, in the database, so the
+limit (5 in 15 minutes, then 429) holds across several API workers; the count and the record
+are one atomic step (`services/attempts.py`), so parallel guesses cannot slip past it. A
+right code clears the count. An unknown number counts
 and answers exactly like a wrong code, so the answers reveal nothing about which numbers exist.
 """
 
@@ -18,14 +20,14 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, func
-from sqlmodel import col, select
+from sqlmodel import select
 
-from gridconnect.errors import GridconnectError, NotFound
+from gridconnect.errors import NotFound
 from gridconnect.services.applications import receive_application
+from gridconnect.services.attempts import Limit, check_and_record, forget
+from gridconnect.services.attempts import TooManyAttempts as TooManyAttempts  # re-exported
 from gridconnect.services.context import Services
 from gridconnect.services.views import clock_view, mask_name, mask_phone, stages_view
-from gridconnect.store.auth_tables import AccessAttemptRow
 from gridconnect.store.tables import ApplicationRow
 from gridconnect.workflow import application as flow
 from gridconnect.workflow.intake import NewApplication
@@ -36,11 +38,6 @@ WINDOW = timedelta(minutes=15)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by people
 CODE_LENGTH = 16
 ACTOR = "customer"
-
-
-class TooManyAttempts(GridconnectError):
-    status = 429
-    code = "too_many_attempts"
 
 
 class StatusNotFound(NotFound):
@@ -76,30 +73,17 @@ def public_status(svc: Services, number: str, code: str | None, secret_key: str)
     )
     with svc.unit_of_work() as uow:
         session = uow.session
-        recent = session.execute(
-            select(func.count())
-            .select_from(AccessAttemptRow)
-            .where(AccessAttemptRow.number == number, col(AccessAttemptRow.at) > moment - WINDOW)
-        ).scalar_one()
-        if recent >= MAX_WRONG_CODES:
-            raise TooManyAttempts(
-                f"too many wrong access codes for {number}; try again in 15 minutes",
-                {"number": number, "retry_after_seconds": int(WINDOW.total_seconds())},
-            )
+        limit = Limit(f"code:{number}", MAX_WRONG_CODES, WINDOW)
+        check_and_record(session, [limit], moment, f"too many wrong access codes for {number}")
         stored = session.exec(
             select(ApplicationRow.access_code_hash).where(ApplicationRow.number == number)
         ).first()
         given = hash_access_code(secret_key, code or "")
         if not stored or not code or not hmac.compare_digest(stored, given):
-            session.execute(
-                delete(AccessAttemptRow).where(
-                    col(AccessAttemptRow.number) == number,
-                    col(AccessAttemptRow.at) <= moment - WINDOW,
-                )
-            )
-            session.add(AccessAttemptRow(number=number, at=moment))
-            uow.commit()
+            uow.commit()  # the wrong code stays counted
             raise not_found
+        forget(session, limit.subject)
+        uow.commit()
         app = uow.applications.get_by_number(number)
     assert app is not None
     return masked_view(svc, app)

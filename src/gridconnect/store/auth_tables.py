@@ -1,4 +1,4 @@
-"""Users and the failed-access counter of the public status page."""
+"""Users and the attempt log behind every sign-in and access-code limit."""
 
 from __future__ import annotations
 
@@ -21,14 +21,19 @@ class UserRow(SQLModel, table=True):
     cities: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     active: bool = True
     created_at: datetime = utc_column()
+    # Named in every token; raising it (sign-out, deactivation, new password) voids them all.
+    session_generation: int = Field(default=0)
 
 
-class AccessAttemptRow(SQLModel, table=True):
-    """A wrong access code given for an application number (rate limit across workers)."""
+class AttemptRow(SQLModel, table=True):
+    """One attempt against a limited subject ("login-user:wang", "code:SG-2026-000001"...).
 
-    __tablename__ = "access_attempt"
-    __table_args__ = (Index("ix_access_attempt_number_at", "number", "at"),)
+    Kept in the database so that a limit holds across several API workers.
+    """
+
+    __tablename__ = "attempt"
+    __table_args__ = (Index("ix_attempt_subject_at", "subject", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    number: str = Field(max_length=32)
+    subject: str = Field(max_length=200)
     at: datetime = utc_column()

@@ -9,13 +9,14 @@ from starlette.concurrency import run_in_threadpool
 from gridconnect.api.deps import services_of, settings_of
 from gridconnect.api.pages.session import CsrfChecked, staff
 from gridconnect.api.pages.web import redirect, render
+from gridconnect.api.permissions import Permission
 from gridconnect.calendar import NoticeFileError
 from gridconnect.services.calendar_admin import load_notice
 from gridconnect.services.users import AuthUser
 
 router = APIRouter(prefix="/admin", tags=["pages"], include_in_schema=False)
 
-ADMIN = staff("admin")
+ADMIN = staff(Permission.MANAGE_CALENDAR)
 
 
 def _page(request: Request, status_code: int = 200, **extra: object) -> Response:

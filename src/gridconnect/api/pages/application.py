@@ -14,6 +14,7 @@ from gridconnect.api.deps import services_of
 from gridconnect.api.pages.labels import clock_label, stage_label
 from gridconnect.api.pages.session import CsrfChecked, scope_of, staff
 from gridconnect.api.pages.web import PageError, redirect, render
+from gridconnect.api.permissions import Permission, allows
 from gridconnect.errors import GridconnectError
 from gridconnect.services.applications import (
     DocumentInput,
@@ -38,7 +39,8 @@ from gridconnect.workflow.machine import Action
 
 router = APIRouter(prefix="/workbench/applications", tags=["pages"], include_in_schema=False)
 
-STAFF = staff("clerk", "supervisor", "admin")
+STAFF = staff(Permission.READ_APPLICATIONS)
+WORKER = staff(Permission.WORK_APPLICATIONS)
 CONFLICT = "此申请已被他人更新，请刷新后重试"
 DONE = {
     "registered": "申请已登记受理。",
@@ -90,6 +92,7 @@ def _page(
         "doc_values": {"source": "e_license"},
         "doc_errors": {},
         "done": DONE.get(request.query_params.get("done", "")),
+        "may_work": allows(user.role, Permission.WORK_APPLICATIONS),
         **extra,
     }
     return render(request, "application.html", context, status_code=status_code)
@@ -125,7 +128,7 @@ async def add_document(
     reference: Annotated[str, Form()] = "",
     expected_version: Annotated[int | None, Form()] = None,
     file: Annotated[UploadFile | None, Form()] = None,
-    user: AuthUser = STAFF,
+    user: AuthUser = WORKER,
 ) -> Response:
     """Record one whitelisted document of the current stage (upload or e-licence)."""
     content = await file.read() if file is not None and file.filename else None
@@ -169,7 +172,7 @@ def act(
     expected_version: Annotated[int | None, Form()] = None,
     reason_code: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
-    user: AuthUser = STAFF,
+    user: AuthUser = WORKER,
 ) -> Response:
     """Run one action the stage machine allows now."""
     if action not in tuple(Action):

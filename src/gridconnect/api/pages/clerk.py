@@ -11,13 +11,15 @@ from gridconnect.api.pages.labels import STATUS_NAMES, all_stage_names
 from gridconnect.api.pages.public import form_choices
 from gridconnect.api.pages.session import CsrfChecked, scope_of, staff
 from gridconnect.api.pages.web import PageError, redirect, render
+from gridconnect.api.permissions import Permission
 from gridconnect.services import dashboard
 from gridconnect.services.applications import receive_application
 from gridconnect.services.users import AuthUser
 
 router = APIRouter(prefix="/workbench", tags=["pages"], include_in_schema=False)
 
-STAFF = staff("clerk", "supervisor", "admin")
+STAFF = staff(Permission.READ_APPLICATIONS)
+REGISTRAR = staff(Permission.REGISTER_APPLICATIONS)
 HALL_KINDS = ("lv_residential", "lv_nonresidential", "hv")
 STATUS_FILTERS = ("open", "suspended", "connected", "cancelled", "all")
 
@@ -64,7 +66,7 @@ def _new_context(
 
 
 @router.get("/new")
-def new_form(request: Request, user: AuthUser = STAFF) -> Response:
+def new_form(request: Request, user: AuthUser = REGISTRAR) -> Response:
     values = {"kind": "lv_residential", "company": user.company or "sgcc"}
     if len(user.cities) == 1:
         values["city"] = user.cities[0]
@@ -72,7 +74,7 @@ def new_form(request: Request, user: AuthUser = STAFF) -> Response:
 
 
 @router.post("/new", dependencies=[CsrfChecked])
-async def register(request: Request, user: AuthUser = STAFF) -> Response:
+async def register(request: Request, user: AuthUser = REGISTRAR) -> Response:
     """Register an application brought to the service hall (it may never be refused, L29)."""
     form = await request.form()
     new, errors, values = read_application(form, "hall", HALL_KINDS)

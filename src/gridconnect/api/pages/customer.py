@@ -21,7 +21,7 @@ _ALGORITHM = "HS256"
 
 
 def _secret(request: Request) -> str:
-    return str(settings_of(request).secret_key)
+    return settings_of(request).signing_secret()
 
 
 def _encode(request: Request, purpose: str, minutes: int, **claims: Any) -> str:

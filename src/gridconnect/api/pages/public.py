@@ -79,7 +79,7 @@ async def apply(request: Request) -> Response:
         context = {**_choices(request), "values": values, "errors": errors}
         return render(request, "apply.html", context, status_code=422)
     svc = services_of(request)
-    app, code = public.apply_online(svc, new, settings_of(request).secret_key)
+    app, code = public.apply_online(svc, new, settings_of(request).signing_secret())
     response = redirect("/apply/done")
     cookies.remember_new_code(request, response, app.number, code)
     cookies.remember_customer(request, response, app.number)
@@ -118,7 +118,7 @@ def status_lookup(
         return render(request, "status.html", {"values": values, "errors": errors}, 422)
     svc = services_of(request)
     try:
-        public.public_status(svc, number, code.strip(), settings_of(request).secret_key)
+        public.public_status(svc, number, code.strip(), settings_of(request).signing_secret())
     except public.TooManyAttempts:
         raise PageError(
             429, "尝试次数过多", "该申请编号的查询码错误次数过多，请15分钟后再试。"

@@ -2,9 +2,13 @@
 
 The session cookie holds the same signed token the API issues (`gridconnect.api.auth`),
 HttpOnly and SameSite=Lax, so no new signing scheme is needed. CSRF: every browser gets a
-random anchor cookie; each form carries HMAC(secret, anchor) in `csrf_token`, checked on
-every POST (customer forms included). A cross-site page can neither read the anchor nor
-compute the token. The anchor is renewed at sign-in and dropped at sign-out.
+random anchor cookie; each form carries HMAC(secret, anchor, session) in `csrf_token`,
+checked on every POST (customer forms included). A cross-site page can neither read the
+anchor nor compute the token. The token is bound to the session cookie too: someone able to
+plant cookies (a sibling subdomain, a man in the middle on plain HTTP) can give a victim
+their own anchor and matching token, but that token was made for *their* session, not the
+victim's, and is refused (issue 11.6). The anchor is renewed at sign-in and dropped at
+sign-out; sign-out also ends the session on the server (the user's session generation).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from fastapi.responses import Response
 
 from gridconnect.api.auth import SESSION_COOKIE, user_from_token, user_scope
 from gridconnect.api.deps import services_of, settings_of
+from gridconnect.api.permissions import Permission, allows
 from gridconnect.services.context import Scope
 from gridconnect.services.users import AuthUser
 
@@ -26,7 +31,7 @@ CSRF_COOKIE = "gridconnect_csrf"
 
 
 def _secret(request: Request) -> bytes:
-    return str(settings_of(request).secret_key).encode()
+    return settings_of(request).signing_secret().encode()
 
 
 def sign(request: Request, purpose: str, value: str) -> str:
@@ -47,6 +52,12 @@ def set_cookie(
     )
 
 
+def _bound(request: Request, anchor: str) -> str:
+    """What the CSRF token signs: the anchor and a digest of this browser's session cookie."""
+    session = request.cookies.get(SESSION_COOKIE, "")
+    return f"{anchor}:{hashlib.sha256(session.encode()).hexdigest()}"
+
+
 def csrf_token(request: Request) -> tuple[str, str | None]:
     """The form token for this browser, and a new anchor to set when it had none."""
     anchor = getattr(request.state, "csrf_anchor", None) or request.cookies.get(CSRF_COOKIE)
@@ -54,7 +65,7 @@ def csrf_token(request: Request) -> tuple[str, str | None]:
     if not anchor:
         anchor = new_anchor = secrets.token_urlsafe(32)
         request.state.csrf_anchor = anchor
-    return sign(request, "csrf", anchor), new_anchor
+    return sign(request, "csrf", _bound(request, anchor)), new_anchor
 
 
 def renew_csrf(request: Request, response: Response) -> None:
@@ -69,7 +80,8 @@ def check_csrf(request: Request, csrf_token: Annotated[str, Form()] = "") -> Non
     from gridconnect.api.pages.web import PageError
 
     anchor = request.cookies.get(CSRF_COOKIE)
-    if not anchor or not hmac.compare_digest(csrf_token, sign(request, "csrf", anchor)):
+    expected = sign(request, "csrf", _bound(request, anchor)) if anchor else ""
+    if not anchor or not hmac.compare_digest(csrf_token, expected):
         raise PageError(
             403,
             "表单已失效",
@@ -99,8 +111,8 @@ def optional_user(request: Request) -> AuthUser | None:
     return user
 
 
-def staff(*roles: str):  # type: ignore[no-untyped-def]
-    """A dependency: the signed-in user with one of `roles` (login page or 403 otherwise)."""
+def staff(permission: Permission):  # type: ignore[no-untyped-def]
+    """A dependency: the signed-in user whose role holds `permission` (login page or 403)."""
 
     def dependency(request: Request) -> AuthUser:
         from gridconnect.api.pages.web import LoginRequired, PageError
@@ -109,10 +121,11 @@ def staff(*roles: str):  # type: ignore[no-untyped-def]
         if user is None:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             raise LoginRequired(target if request.method == "GET" else request.url.path)
-        if user.role not in roles:
+        if not allows(user.role, permission):
             raise PageError(403, "无权访问", "您的账号没有访问此页面的权限。")
         return user
 
+    dependency.permission = permission  # type: ignore[attr-defined]  # read by the tests
     return Depends(dependency)
 
 

@@ -1,4 +1,8 @@
-"""Staff sign-in and sign-out: the session cookie carries the API's own signed token."""
+"""Staff sign-in and sign-out: the session cookie carries the API's own signed token.
+
+Sign-in goes through the same limits as the API (`api.auth.check_password`); sign-out ends
+the session on the server too, so a copied cookie is worth nothing afterwards.
+"""
 
 from typing import Annotated
 
@@ -6,11 +10,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from gridconnect.api.auth import issue_token
-from gridconnect.api.deps import services_of, settings_of
+from gridconnect.api.auth import PasswordChecksBusy, check_password, issue_token
+from gridconnect.api.deps import settings_of
 from gridconnect.api.pages.session import CsrfChecked, end_session, optional_user, start_session
 from gridconnect.api.pages.web import redirect, render
-from gridconnect.services.users import authenticate
+from gridconnect.services.attempts import TooManyAttempts
+from gridconnect.services.users import end_sessions
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -39,11 +44,21 @@ async def login(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "",
 ) -> Response:
-    """Check the password (argon2, in a thread) and start a session."""
-    engine = services_of(request).engine
+    """Check the password (argon2, in a thread, within the limits) and start a session."""
     user = None
     if username.strip() and password:
-        user = await run_in_threadpool(authenticate, engine, username.strip(), password)
+        try:
+            user = await check_password(request, username.strip(), password)
+        except (TooManyAttempts, PasswordChecksBusy) as exc:
+            retry = exc.details["retry_after_seconds"]
+            context = {
+                "next": safe_next(next) or "",
+                "values": {"username": username},
+                "error": f"尝试次数过多或系统繁忙，请 {retry} 秒后再试",
+            }
+            refused = render(request, "login.html", context, status_code=429)
+            refused.headers["Retry-After"] = str(retry)
+            return refused
     if user is None:
         context = {
             "next": safe_next(next) or "",
@@ -59,7 +74,10 @@ async def login(
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
-def logout(request: Request) -> Response:
+async def logout(request: Request) -> Response:
+    user = optional_user(request)
+    if user is not None:
+        await run_in_threadpool(end_sessions, request.app.state.engine, user.id)
     response = redirect("/login")
     end_session(response)
     return response

@@ -10,6 +10,7 @@ from gridconnect.api.deps import services_of
 from gridconnect.api.pages.labels import all_stage_names, clock_label
 from gridconnect.api.pages.session import CsrfChecked, scope_of, staff
 from gridconnect.api.pages.web import PageError, redirect, render
+from gridconnect.api.permissions import Permission
 from gridconnect.services import alerts, dashboard
 from gridconnect.services.reports.monthly import monthly_report
 from gridconnect.services.reports.periods import month_of
@@ -19,7 +20,8 @@ from gridconnect.timesource import today
 
 router = APIRouter(prefix="/supervisor", tags=["pages"], include_in_schema=False)
 
-SUPERVISOR = staff("supervisor", "admin")
+SUPERVISOR = staff(Permission.HANDLE_ALERTS)
+REPORTS = staff(Permission.READ_REPORTS)
 BAR_HEIGHT = 26
 
 
@@ -96,7 +98,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/report.xlsx")
-async def month_report_download(request: Request, user: AuthUser = SUPERVISOR) -> Response:
+async def month_report_download(request: Request, user: AuthUser = REPORTS) -> Response:
     """This month's 月统计 for the supervisor's scope, as the spreadsheet the bureau gets."""
     svc = services_of(request)
     report = await run_in_threadpool(monthly_report, svc, month_of(today()).label, scope_of(user))

@@ -12,6 +12,8 @@ from fastapi.templating import Jinja2Templates
 
 from gridconnect.api.pages import labels
 from gridconnect.api.pages.session import CSRF_COOKIE, csrf_token, set_cookie
+from gridconnect.api.permissions import Permission, allows
+from gridconnect.services.users import AuthUser
 from gridconnect.timesource import SHANGHAI, as_utc
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -36,6 +38,11 @@ def due_day(value: datetime | str | None) -> str:
     return local_time(moment - timedelta(seconds=1), "%Y-%m-%d")
 
 
+def may(user: AuthUser | None, permission: str) -> bool:
+    """For templates: show an action only to roles that may take it (`api.permissions`)."""
+    return user is not None and allows(user.role, Permission(permission))
+
+
 templates.env.filters["local_time"] = local_time
 templates.env.filters["due_day"] = due_day
 templates.env.globals.update(
@@ -53,6 +60,7 @@ templates.env.globals.update(
     event_names=labels.EVENT_NAMES,
     role_names=labels.ROLE_NAMES,
     alert_level_names=labels.ALERT_LEVEL_NAMES,
+    may=may,
 )
 
 

@@ -6,8 +6,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from gridconnect.api.auth import AuthUser, require_roles
+from gridconnect.api.auth import AuthUser, require
 from gridconnect.api.deps import ServicesDep, SettingsDep
+from gridconnect.api.permissions import Permission
 from gridconnect.api.schemas.common import CalendarLoaded, CalendarYear
 from gridconnect.config.policy import policy_to_dict
 from gridconnect.errors import Conflict, InvalidInput
@@ -16,7 +17,8 @@ from gridconnect.services.context import Services
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
-Admin = Annotated[AuthUser, Depends(require_roles("admin"))]
+Admin = Annotated[AuthUser, Depends(require(Permission.MANAGE_CALENDAR))]
+PolicyReader = Annotated[AuthUser, Depends(require(Permission.READ_POLICY))]
 
 
 class CalendarDirMissing(Conflict):
@@ -67,6 +69,6 @@ def calendar_years(_user: Admin, svc: ServicesDep) -> list[dict[str, Any]]:
 
 
 @router.get("/policy", response_model=dict[str, Any])
-def policy(_user: Admin, svc: ServicesDep) -> dict[str, Any]:
+def policy(_user: PolicyReader, svc: ServicesDep) -> dict[str, Any]:
     """The policy in force: stages, document whitelists, SLA rules, thresholds and fees."""
     return policy_to_dict(svc.policy)

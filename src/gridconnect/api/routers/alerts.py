@@ -4,14 +4,15 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from gridconnect.api.auth import AuthUser, require_roles, user_scope
+from gridconnect.api.auth import AuthUser, require, user_scope
 from gridconnect.api.deps import ServicesDep
+from gridconnect.api.permissions import Permission
 from gridconnect.api.schemas.public import AlertOut
 from gridconnect.services.alerts import acknowledge, list_alerts
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
 
-Supervisor = Annotated[AuthUser, Depends(require_roles("supervisor", "admin"))]
+Supervisor = Annotated[AuthUser, Depends(require(Permission.HANDLE_ALERTS))]
 
 
 @router.get("", response_model=list[AlertOut])

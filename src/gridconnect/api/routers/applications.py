@@ -4,9 +4,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, status
 
-from gridconnect.api.auth import AuthUser, CurrentUser, require_roles, user_scope
+from gridconnect.api.auth import AuthUser, require, user_scope
 from gridconnect.api.content import require_json
 from gridconnect.api.deps import ServicesDep
+from gridconnect.api.permissions import Permission
 from gridconnect.api.schemas.applications import (
     ActionIn,
     ApplicationCreate,
@@ -26,8 +27,9 @@ from gridconnect.workflow.model import Application
 router = APIRouter(prefix="/api/v1/applications", tags=["applications"])
 
 AppId = Annotated[int, Path(ge=1, le=2_147_483_647, description="application id")]
-Clerk = Annotated[AuthUser, Depends(require_roles("clerk"))]
-Worker = Annotated[AuthUser, Depends(require_roles("clerk", "supervisor"))]
+Clerk = Annotated[AuthUser, Depends(require(Permission.REGISTER_APPLICATIONS))]
+Worker = Annotated[AuthUser, Depends(require(Permission.WORK_APPLICATIONS))]
+Reader = Annotated[AuthUser, Depends(require(Permission.READ_APPLICATIONS))]
 JSON_ONLY = [Depends(require_json)]
 
 
@@ -55,7 +57,7 @@ def create_application(body: ApplicationCreate, user: Clerk, svc: ServicesDep) -
 
 @router.get("", response_model=ApplicationPage)
 def list_all(
-    user: CurrentUser,
+    user: Reader,
     svc: ServicesDep,
     stage: Annotated[str | None, Query(max_length=32)] = None,
     city: Annotated[str | None, Query(max_length=16)] = None,
@@ -76,13 +78,13 @@ def list_all(
 
 
 @router.get("/{application_id}", response_model=ApplicationPublic)
-def read(application_id: AppId, user: CurrentUser, svc: ServicesDep) -> dict[str, Any]:
+def read(application_id: AppId, user: Reader, svc: ServicesDep) -> dict[str, Any]:
     """One application with its stages, documents, missing documents, actions and clocks."""
     return view(svc, get_application(svc, application_id, user_scope(user)))
 
 
 @router.get("/{application_id}/events", response_model=list[EventOut])
-def events(application_id: AppId, user: CurrentUser, svc: ServicesDep) -> list[dict[str, Any]]:
+def events(application_id: AppId, user: Reader, svc: ServicesDep) -> list[dict[str, Any]]:
     """The audit trail, oldest first (hash-chained)."""
     return application_events(svc, application_id, user_scope(user))
 

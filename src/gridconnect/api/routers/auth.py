@@ -1,27 +1,31 @@
-"""Signing in: a bearer token for a username and password."""
+"""Signing in and out: a bearer token for a username and password, revoked at sign-out."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from starlette.concurrency import run_in_threadpool
 
-from gridconnect.api.auth import CurrentUser, issue_token
+from gridconnect.api.auth import CurrentUser, check_password, issue_token
 from gridconnect.api.deps import EngineDep, SettingsDep
 from gridconnect.api.schemas.common import Token, UserPublic
-from gridconnect.services.users import authenticate, user_view
+from gridconnect.services.users import end_sessions, user_view
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
-@router.post("/token", response_model=Token)
+@router.post(
+    "/token",
+    response_model=Token,
+    responses={429: {"description": "too many attempts or sign-ins at once; see Retry-After"}},
+)
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    engine: EngineDep,
+    request: Request,
     settings: SettingsDep,
 ) -> dict[str, Any]:
     """Exchange a username and password (OAuth2 password form) for a bearer token."""
-    user = await run_in_threadpool(authenticate, engine, form.username, form.password)
+    user = await check_password(request, form.username, form.password)
     if user is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -33,6 +37,13 @@ async def token(
         "token_type": "bearer",
         "expires_in": int(settings.token_hours * 3600),
     }
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+async def logout(user: CurrentUser, engine: EngineDep) -> Response:
+    """Sign out: this token and every other token of the user stop working."""
+    await run_in_threadpool(end_sessions, engine, user.id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/me", response_model=UserPublic)

@@ -7,16 +7,17 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from gridconnect.api.auth import AuthUser, require_roles, user_scope
+from gridconnect.api.auth import AuthUser, require, user_scope
 from gridconnect.api.content import InvalidBody, MalformedJson, is_json, media_type
 from gridconnect.api.deps import ServicesDep
+from gridconnect.api.permissions import Permission
 from gridconnect.api.routers.applications import AppId, view
 from gridconnect.api.schemas.applications import ApplicationPublic, ELicenseDocumentIn
 from gridconnect.services.applications import DocumentInput, record_document
 
 router = APIRouter(prefix="/api/v1/applications", tags=["documents"])
 
-Worker = Annotated[AuthUser, Depends(require_roles("clerk", "supervisor"))]
+Worker = Annotated[AuthUser, Depends(require(Permission.WORK_APPLICATIONS))]
 
 MULTIPART_SCHEMA = {
     "type": "object",

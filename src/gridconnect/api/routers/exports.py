@@ -5,13 +5,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from gridconnect.api.auth import AuthUser, require_roles
+from gridconnect.api.auth import AuthUser, require
 from gridconnect.api.deps import ServicesDep
+from gridconnect.api.permissions import Permission
 from gridconnect.services.export import DEFAULT_LIMIT, MAX_LIMIT, export_changes, export_log
 
 router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
 
-Admin = Annotated[AuthUser, Depends(require_roles("admin"))]
+Admin = Annotated[AuthUser, Depends(require(Permission.EXPORT_REGULATOR))]
 
 
 @router.get(

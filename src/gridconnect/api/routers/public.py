@@ -22,7 +22,7 @@ router = APIRouter(prefix="/api/v1/public/applications", tags=["public"])
 )
 def apply(body: PublicApplicationCreate, svc: ServicesDep, settings: SettingsDep) -> dict[str, Any]:
     """Apply online, at any hour; keep the access code: it is shown only this once."""
-    app, code = apply_online(svc, body.command(body.company), settings.secret_key)
+    app, code = apply_online(svc, body.command(body.company), settings.signing_secret())
     return {
         "number": app.number,
         "access_code": code,
@@ -38,4 +38,6 @@ async def read_status(
     access_code: Annotated[str | None, Header(alias="X-Access-Code", max_length=64)] = None,
 ) -> dict[str, Any]:
     """Stage, history, missing documents and deadlines (name and phone masked)."""
-    return await run_in_threadpool(public_status, svc, number, access_code, settings.secret_key)
+    return await run_in_threadpool(
+        public_status, svc, number, access_code, settings.signing_secret()
+    )

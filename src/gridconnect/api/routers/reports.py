@@ -5,8 +5,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from gridconnect.api.auth import AuthUser, require_roles, user_scope
+from gridconnect.api.auth import AuthUser, require, user_scope
 from gridconnect.api.deps import ServicesDep
+from gridconnect.api.permissions import Permission
 from gridconnect.services.reports import monthly_report, quarterly_report
 from gridconnect.services.reports.periods import month_of
 from gridconnect.services.reports.render import filename, to_csv, to_xlsx
@@ -15,7 +16,7 @@ from gridconnect.timesource import local_date
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 
 # Statistics are for supervisors (their company and cities) and admins (everything).
-Reader = Annotated[AuthUser, Depends(require_roles("supervisor", "admin"))]
+Reader = Annotated[AuthUser, Depends(require(Permission.READ_REPORTS))]
 Format = Annotated[
     Literal["json", "csv", "xlsx"] | None,
     Query(description="json (default), csv or xlsx; or ask with the Accept header"),

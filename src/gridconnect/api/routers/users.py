@@ -5,15 +5,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, status
 from starlette.concurrency import run_in_threadpool
 
-from gridconnect.api.auth import AuthUser, require_roles
+from gridconnect.api.auth import AuthUser, require
 from gridconnect.api.content import require_json
 from gridconnect.api.deps import EngineDep
+from gridconnect.api.permissions import Permission
 from gridconnect.api.schemas.common import UserCreate, UserPublic
-from gridconnect.services.users import add_user, deactivate, list_users, user_view
+from gridconnect.services.users import add_user, deactivate, list_users, reactivate, user_view
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
-Admin = Annotated[AuthUser, Depends(require_roles("admin"))]
+Admin = Annotated[AuthUser, Depends(require(Permission.MANAGE_USERS))]
 
 
 @router.get("", response_model=list[UserPublic])
@@ -40,5 +41,13 @@ async def create_user(body: UserCreate, _user: Admin, engine: EngineDep) -> dict
 def deactivate_user(
     username: Annotated[str, Path(max_length=64)], _user: Admin, engine: EngineDep
 ) -> dict[str, Any]:
-    """Stop an account from signing in; its tokens stop working at once."""
+    """Stop an account from signing in; its tokens stop working at once (not the last admin)."""
     return user_view(deactivate(engine, username))
+
+
+@router.post("/{username}/reactivate", response_model=UserPublic)
+def reactivate_user(
+    username: Annotated[str, Path(max_length=64)], _user: Admin, engine: EngineDep
+) -> dict[str, Any]:
+    """Let a deactivated account sign in again."""
+    return user_view(reactivate(engine, username))

@@ -1,0 +1,105 @@
+"""Sliding-window attempt limits in the database, checked and recorded in one atomic step.
+
+Why atomic: counting the recent attempts and then inserting one are two statements; thirty
+parallel guesses could all count four and all be let through (issue 11: 15 evaluated against
+a limit of 5). `check_and_record` first takes a lock that every check of the same subjects
+must take too, then counts and inserts, in the caller's transaction:
+
+* PostgreSQL: `pg_advisory_xact_lock(hashtext(subject))` per subject, in sorted order (no
+  deadlock between two requests naming the same subjects), freed at commit or rollback;
+* SQLite: `BEGIN IMMEDIATE`, the database write lock, taken before the count.
+
+An attempt is recorded when it is made, before the password or code is checked, so the
+(limit + 1)-th try is refused whatever it contains; a success may `forget` the subject.
+Tested by `tests/security/test_access_code_race.py` (real threads on PostgreSQL) and
+`tests/security/test_login_limits.py`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, text
+from sqlmodel import Session, col, select
+
+from gridconnect.errors import GridconnectError
+from gridconnect.store.auth_tables import AttemptRow
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `max_attempts` attempts on `subject` within any `window`."""
+
+    subject: str
+    max_attempts: int
+    window: timedelta
+
+
+class TooManyAttempts(GridconnectError):
+    """429; `details["retry_after_seconds"]` becomes the Retry-After header."""
+
+    status = 429
+    code = "too_many_attempts"
+
+
+def begin_locked(session: Session, subjects: Sequence[str]) -> None:
+    """Start the session's transaction holding the lock of each subject (see the module doc)."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        for subject in sorted(set(subjects)):
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:subject))"), {"subject": subject}
+            )
+    else:
+        # pysqlite has not begun a transaction yet (it does so lazily before a write).
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def check_and_record(
+    session: Session, limits: Sequence[Limit], moment: datetime, message: str
+) -> list[int]:
+    """Record one attempt on every subject (their ids), or raise TooManyAttempts.
+
+    Call first thing in a fresh session; the caller commits (also after a failed check of
+    the password or code, so that the attempt counts).
+    """
+    begin_locked(session, [limit.subject for limit in limits])
+    wait = 0.0
+    for limit in limits:
+        since = moment - limit.window
+        session.execute(
+            delete(AttemptRow).where(
+                col(AttemptRow.subject) == limit.subject, col(AttemptRow.at) <= since
+            )
+        )
+        recent = session.execute(
+            select(func.count(), func.min(AttemptRow.at)).where(
+                col(AttemptRow.subject) == limit.subject
+            )
+        ).one()
+        count, oldest = int(recent[0]), recent[1]
+        if count >= limit.max_attempts and oldest is not None:
+            wait = max(wait, (oldest + limit.window - moment).total_seconds())
+    if wait > 0:
+        session.rollback()
+        retry = max(1, math.ceil(wait))
+        raise TooManyAttempts(
+            f"{message}; try again in {retry} seconds", {"retry_after_seconds": retry}
+        )
+    rows = [AttemptRow(subject=limit.subject, at=moment) for limit in limits]
+    session.add_all(rows)
+    session.flush()
+    return [row.id for row in rows if row.id is not None]
+
+
+def forget(session: Session, subject: str) -> None:
+    """Clear a subject's attempts (after a success), in the caller's transaction."""
+    session.execute(delete(AttemptRow).where(col(AttemptRow.subject) == subject))
+
+
+def withdraw(session: Session, attempt_ids: Sequence[int]) -> None:
+    """Remove these attempts (a success that should not count), in the caller's transaction."""
+    session.execute(delete(AttemptRow).where(col(AttemptRow.id).in_(list(attempt_ids))))

@@ -1,0 +1,44 @@
+"""Issue 11.11: the wrong-access-code limit holds under parallel guesses (real threads, on
+PostgreSQL and SQLite): exactly five guesses are evaluated, every other one gets 429."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import text
+
+from factories import new_application
+from gridconnect.services.attempts import TooManyAttempts
+from gridconnect.services.public import (
+    MAX_WRONG_CODES,
+    StatusNotFound,
+    apply_online,
+    public_status,
+)
+
+SECRET = "race-test-secret-0123456789-0123456789"
+GUESSES = 30
+
+
+def test_thirty_parallel_wrong_codes_get_exactly_five_evaluated(services, engine):
+    app, _code = apply_online(services, new_application("lv_residential"), SECRET)
+    start = threading.Barrier(GUESSES)
+
+    def guess(i: int) -> str:
+        start.wait()
+        try:
+            public_status(services, app.number, f"WRONG-{i:04d}", SECRET)
+        except StatusNotFound:
+            return "evaluated"
+        except TooManyAttempts:
+            return "refused"
+        return "read"
+
+    with ThreadPoolExecutor(GUESSES) as pool:
+        answers = list(pool.map(guess, range(GUESSES)))
+    assert answers.count("evaluated") == MAX_WRONG_CODES
+    assert answers.count("refused") == GUESSES - MAX_WRONG_CODES
+    with engine.connect() as connection:
+        recorded = connection.execute(text("SELECT count(*) FROM attempt")).scalar_one()
+    assert recorded == MAX_WRONG_CODES
