@@ -20,8 +20,7 @@ from alembic import op
 import gridconnect.store.types
 
 revision: str = "0006"
-# The lead re-points this to "0005" when merging (0005 is added on another branch).
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
