@@ -13,7 +13,12 @@ from gridconnect.store.db import make_engine, upgrade
 
 
 def settings_for(url: str, tmp_path: Path) -> Settings:
-    return Settings(environment="test", database_url=url, files_dir=tmp_path / "files")
+    return Settings(
+        environment="test",
+        database_url=url,
+        files_dir=tmp_path / "files",
+        secret_key="health-test-secret-0123456789abcdef",
+    )
 
 
 def test_a_migrated_database_is_ready(engine: Engine, tmp_path: Path) -> None:
