@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from gridconnect.api.auth import issue_token
 from gridconnect.api.pages.session import CsrfChecked, end_session, optional_user, start_session
 from gridconnect.api.pages.web import redirect, render
+from gridconnect.config.vocabulary import NoControl
 from gridconnect.services.users import authenticate
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -34,9 +35,9 @@ def login_form(request: Request, next: str | None = None) -> Response:
 @router.post("/login", dependencies=[CsrfChecked])
 async def login(
     request: Request,
-    username: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "",
+    username: Annotated[str, NoControl, Form(max_length=64)] = "",
+    password: Annotated[str, NoControl, Form(max_length=200)] = "",
+    next: Annotated[str, NoControl, Form(max_length=2000)] = "",
 ) -> Response:
     """Check the password (argon2, in a thread) and start a session."""
     engine = request.app.state.engine

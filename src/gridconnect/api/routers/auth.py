@@ -2,13 +2,13 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form, HTTPException, status
 from starlette.concurrency import run_in_threadpool
 
 from gridconnect.api.auth import CurrentUser, issue_token
 from gridconnect.api.deps import EngineDep, SettingsDep
 from gridconnect.api.schemas.common import Token, UserPublic
+from gridconnect.config.vocabulary import NoControl
 from gridconnect.services.users import authenticate, user_view
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -16,12 +16,14 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 @router.post("/token", response_model=Token)
 async def token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    username: Annotated[str, NoControl, Form(max_length=64)],
+    password: Annotated[str, NoControl, Form(max_length=200)],
     engine: EngineDep,
     settings: SettingsDep,
+    grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
 ) -> dict[str, Any]:
     """Exchange a username and password (OAuth2 password form) for a bearer token."""
-    user = await run_in_threadpool(authenticate, engine, form.username, form.password)
+    user = await run_in_threadpool(authenticate, engine, username, password)
     if user is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
