@@ -86,12 +86,17 @@ def _where(loc: Sequence[Any], data: Mapping[str, Any], ctx: Mapping[str, Any]) 
         return f"fees for kind {key!r}"
     if section != "kinds":
         return f"[{section}] {key!r}"
+    return _kind_where(key, rest[1:], data, ctx)
+
+
+def _kind_where(code: Any, rest: list[Any], data: Mapping[str, Any], ctx: Mapping[str, Any]) -> str:
+    """`kind 'hv'`, with the stage when the error is about one of its stages."""
     stage = ctx.get("stage")
-    if len(rest) > 2 and rest[1] == "stages":
-        stage = (_item(data, "kinds", key) or {}).get("stages", [None] * (rest[2] + 1))[rest[2]]
-    elif len(rest) > 2 and rest[1] == "documents":
-        stage = rest[2]
-    return f"kind {key!r}" + (f", stage {stage!r}" if stage is not None else "")
+    if len(rest) > 1 and rest[0] == "stages":
+        stage = (_item(data, "kinds", code) or {}).get("stages", [None] * (rest[1] + 1))[rest[1]]
+    elif len(rest) > 1 and rest[0] == "documents":
+        stage = rest[1]
+    return f"kind {code!r}" + (f", stage {stage!r}" if stage is not None else "")
 
 
 def _field(loc: Sequence[Any]) -> str:
