@@ -161,7 +161,10 @@ def parse_policy(text: str, origin: str = "<policy>") -> Policy:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(f"invalid policy {origin}: not valid TOML: {exc}", [str(exc)]) from None
-    return build_policy(data, origin)
+    try:
+        return build_policy(data, origin)
+    except PolicyError as exc:
+        raise _refuse(origin, [policy_errors.with_line(text, p) for p in exc.details]) from None
 
 
 def default_policy_text() -> str:

@@ -7,7 +7,8 @@ the file's author thinks of it (`rule 'gov_approval.lv'`, `kind 'hv', stage 'des
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -137,3 +138,31 @@ def describe(exc: ValidationError, data: Mapping[str, Any]) -> list[str]:
         if line not in problems:
             problems.append(line)
     return problems
+
+
+#: How each kind of place is declared in the file: (pattern of the place, of its header line).
+_HEADERS: tuple[tuple[str, Callable[[re.Match[str]], str]], ...] = (
+    (r"rule '([^']*)'", lambda m: rf'^\s*id\s*=\s*"{re.escape(m.group(1))}"'),
+    (r"kind '([^']*)'", lambda m: rf"^\s*\[kinds\.{re.escape(m.group(1))}\]"),
+    (r"fees for kind '([^']*)'", lambda m: rf"^\s*\[fees\.{re.escape(m.group(1))}\]"),
+    (r"\[(\w+)\]", lambda m: rf"^\s*\[{m.group(1)}\]"),
+    (r"(warn_working_days)", lambda m: rf"^\s*{m.group(1)}\s*="),
+)
+
+
+def with_line(text: str, problem: str) -> str:
+    """The problem with the line of the file where its rule, kind or section is declared."""
+    lines = text.splitlines()
+    threshold = re.match(r"three_zero_thresholds\[(\d+)\]", problem)
+    if threshold:
+        starts = [i for i, line in enumerate(lines) if line.strip() == "[[three_zero_thresholds]]"]
+        index = int(threshold.group(1))
+        return f"{problem} (line {starts[index] + 1})" if index < len(starts) else problem
+    for place, header in _HEADERS:
+        found = re.match(place, problem)
+        if found:
+            pattern = re.compile(header(found))
+            hits = [i for i, line in enumerate(lines) if pattern.match(line)]
+            # the last declaration: a duplicate rule id is reported at its second use
+            return f"{problem} (line {hits[-1] + 1})" if hits else problem
+    return problem
