@@ -10,7 +10,7 @@ fields together (a high-voltage application needs a standard voltage and a suppl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -143,31 +143,41 @@ def field_name(location: tuple[int | str, ...]) -> str:
 def check(new: NewApplication) -> None:
     """Put a command built outside the API and the forms through the one intake model."""
     capacity = "capacity_kva" if new.kind == Kind.HV else "capacity_kw"
+    data: dict[str, Any] = {
+        "kind": new.kind,
+        "customer": {
+            "name": new.customer.name,
+            "phone": new.customer.phone,
+            "id_number": new.customer.id_number,
+        },
+        "address": new.address,
+        "city": new.city,
+        "area_class": new.area_class,
+        capacity: new.capacity,
+        "voltage_kv": new.voltage_kv,
+        "supply": new.supply,
+        "channel": new.channel,
+    }
     try:
-        intake = ApplicationIntake.model_validate(
-            {
-                "kind": new.kind,
-                "customer": {
-                    "name": new.customer.name,
-                    "phone": new.customer.phone,
-                    "id_number": new.customer.id_number,
-                },
-                "address": new.address,
-                "city": new.city,
-                "area_class": new.area_class,
-                capacity: new.capacity,
-                "voltage_kv": new.voltage_kv,
-                "supply": new.supply,
-                "channel": new.channel,
-            }
-        )
+        intake = ApplicationIntake.model_validate(data)
     except ValidationError as exc:
         # the command has one `capacity` whatever its unit
         found = [
             {"field": field_name(e["loc"]).replace(capacity, "capacity"), "message": e["msg"]}
             for e in exc.errors(include_url=False)
         ]
+        found += related_problems(data, {p["field"] for p in found} | {capacity, "capacity"})
+        if new.company not in Company.codes():
+            found.append({"field": "company", "message": f"must be one of {Company.codes()}"})
         raise InvalidApplication(
             "invalid application: " + ", ".join(p["field"] for p in found), found
         ) from None
     intake.command(new.company)
+
+
+def related_problems(data: dict[str, Any], refused: set[str]) -> list[dict[str, str]]:
+    """The rules that tie fields together, on fields that were not refused on their own (so
+    that every wrong field is named at once, even when another one is of the wrong type)."""
+    valid_alone = {key: None if key in refused else value for key, value in data.items()}
+    unchecked = ApplicationIntake.model_construct(**valid_alone)
+    return [p for p in unchecked.problems() if p["field"] not in refused]

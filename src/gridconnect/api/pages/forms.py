@@ -15,7 +15,12 @@ from pydantic import ValidationError
 
 from gridconnect.config.vocabulary import Company
 from gridconnect.workflow.errors import InvalidApplication
-from gridconnect.workflow.intake import HV_VOLTAGES, ApplicationIntake, NewApplication
+from gridconnect.workflow.intake import (
+    HV_VOLTAGES,
+    ApplicationIntake,
+    NewApplication,
+    related_problems,
+)
 
 FIELDS = (
     "kind",
@@ -68,6 +73,10 @@ def _form_field(location: tuple[int | str, ...]) -> str:
     return "capacity" if name in ("capacity_kw", "capacity_kva") else name
 
 
+def _related_message(field: str, hv: bool) -> str:
+    return LV_VOLTAGE_MESSAGE if field == "voltage_kv" and not hv else MESSAGES[field]
+
+
 def read_application(
     form: Mapping[str, Any], channel: str, kinds: tuple[str, ...]
 ) -> tuple[NewApplication | None, dict[str, str], dict[str, str]]:
@@ -100,13 +109,15 @@ def read_application(
             field = _form_field(error["loc"])
             message = CONTROL_MESSAGE if error["type"] == "control_character" else None
             errors.setdefault(field, message or MESSAGES.get(field, str(error["msg"])))
+        refused = set(errors) | {"capacity_kw", "capacity_kva"}
+        for problem in related_problems(data, refused):
+            errors.setdefault(problem["field"], _related_message(problem["field"], hv))
         if values["company"] not in Company.codes():
             errors["company"] = MESSAGES["company"]
     except InvalidApplication as exc:
         for problem in exc.details or []:
             field = _form_field((problem["field"],))
-            lv_voltage = field == "voltage_kv" and not hv
-            errors.setdefault(field, LV_VOLTAGE_MESSAGE if lv_voltage else MESSAGES[field])
+            errors.setdefault(field, _related_message(field, hv))
     if errors:
         return None, errors, values
     return new, {}, values
