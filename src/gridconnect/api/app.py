@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from gridconnect import __version__
 from gridconnect.api.errors import install_error_handlers
+from gridconnect.api.input_guard import ControlCharacterGuard
 from gridconnect.api.limits import BodySizeLimit
 from gridconnect.api.pages import install_pages
 from gridconnect.api.routers import (
@@ -77,6 +78,7 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(ControlCharacterGuard)
     app.include_router(health.router)
     for module in (
         auth,

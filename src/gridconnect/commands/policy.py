@@ -13,6 +13,7 @@ from gridconnect.config.policy import (
     Policy,
     PolicyError,
     load_policy,
+    policy_schema,
     policy_to_dict,
     service_standards,
 )
@@ -48,6 +49,12 @@ def show_command(
 ) -> None:
     """Print the effective policy as JSON."""
     typer.echo(json.dumps(policy_to_dict(_load(file)), ensure_ascii=False, indent=2))
+
+
+@policy_app.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of a policy file (point an editor's TOML support at it)."""
+    typer.echo(json.dumps(policy_schema(), ensure_ascii=False, indent=2))
 
 
 @policy_app.command("standards")

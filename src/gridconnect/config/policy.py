@@ -15,12 +15,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from gridconnect.config.policy_fields import (
-    TOP_KEYS,
-    Problems,
-    is_int,
-    unknown_keys,
-)
+from pydantic import ValidationError
+
+from gridconnect.config import policy_errors
+from gridconnect.config.policy_checks import rule_problems, threshold_problems
+from gridconnect.config.policy_file import PolicyFile, validation_context
 from gridconnect.config.policy_model import (
     SUSPENSION_REASONS,
     ApplicationFacts,
@@ -33,16 +32,8 @@ from gridconnect.config.policy_model import (
     SlaRule,
     StageSpec,
     SuspensionReason,
+    ThreeZeroAlways,
     ThreeZeroThreshold,
-)
-from gridconnect.config.policy_sections import (
-    check_documents,
-    parse_fees,
-    parse_kinds,
-    parse_names,
-    parse_on_site,
-    parse_rules,
-    parse_thresholds,
 )
 from gridconnect.config.standards import service_standards
 
@@ -57,47 +48,108 @@ __all__ = [
     "SlaRule",
     "StageSpec",
     "SuspensionReason",
+    "ThreeZeroAlways",
     "ThreeZeroThreshold",
     "load_policy",
     "parse_policy",
+    "policy_schema",
     "policy_to_dict",
     "service_standards",
 ]
 
 
-def build_policy(data: Mapping[str, Any], origin: str = "<policy>") -> Policy:
-    """Validate parsed TOML data; every problem is collected, then one PolicyError raised."""
-    p = Problems()
-    unknown_keys(data, TOP_KEYS, "policy", p)
-    warn = data.get("warn_working_days", 1)
-    if not is_int(warn) or warn < 0:
-        p.add("warn_working_days", f"must be a whole number ≥ 0, not {warn!r}")
-    doc_names = parse_names(data, "documents", p)
-    check_documents(doc_names, p)
-    documents = {code: DocumentType(code, name) for code, name in doc_names.items()}
-    stage_names = parse_names(data, "stages", p)
-    kinds, declared = parse_kinds(data, stage_names, documents, p)
-    rules = parse_rules(data, declared, p)
-    thresholds = parse_thresholds(data, p)
-    fees = parse_fees(data, p)
-    on_site = parse_on_site(data, p)
-    if p.items:
-        count = len(p.items)
-        raise PolicyError(
-            f"invalid policy {origin}: {count} problem{'s' if count > 1 else ''}: "
-            + "; ".join(p.items),
-            p.items,
+def _refuse(origin: str, problems: list[str]) -> PolicyError:
+    count = len(problems)
+    return PolicyError(
+        f"invalid policy {origin}: {count} problem{'s' if count > 1 else ''}: "
+        + "; ".join(problems),
+        problems,
+    )
+
+
+def _to_domain(file: PolicyFile) -> Policy:
+    """The frozen domain policy from a validated file."""
+    documents = {code: DocumentType(code, name) for code, name in file.documents.items()}
+    kinds = {
+        str(code): KindSpec(
+            str(code),
+            spec.name,
+            tuple(
+                StageSpec(
+                    stage,
+                    file.stages[stage],
+                    tuple(documents[d] for d in spec.documents.get(stage, [])),
+                )
+                for stage in spec.stages
+            ),
         )
+        for code, spec in file.kinds.items()
+    }
+    rules = tuple(
+        SlaRule(
+            id=r.id,
+            clock=r.clock,
+            kinds=tuple(str(k) for k in r.kinds),
+            limit_working_days=r.limit_working_days,
+            in_force_from=r.in_force_from,
+            in_force_until=r.in_force_until,
+            city=str(r.city) if r.city is not None else None,
+            target_working_days=r.target_working_days,
+            source=r.source,
+            conditions=MappingProxyType(dict(r.conditions)),
+        )
+        for r in file.rules
+    )
+    thresholds = tuple(
+        ThreeZeroThreshold(
+            t.in_force_from,
+            t.in_force_until,
+            tuple(str(a) for a in t.area_classes),
+            t.max_capacity_kw,
+            t.source,
+        )
+        for t in file.three_zero_thresholds
+    )
+    on_site = file.on_site_reply
     return Policy(
         kinds=MappingProxyType(kinds),
-        rules=tuple(rules),
-        three_zero_thresholds=tuple(thresholds),
-        warn_working_days=warn,
+        rules=rules,
+        three_zero_thresholds=thresholds,
+        on_site_reply=OnSiteReplySpec(
+            max_capacity_kva=on_site.max_capacity_kva,
+            supply=str(on_site.supply),
+            voltage_kv=on_site.voltage_kv,
+            in_force_from=on_site.in_force_from,
+            source=on_site.source,
+        ),
+        three_zero_always=ThreeZeroAlways(
+            tuple(str(k) for k in file.three_zero_always.kinds), file.three_zero_always.source
+        ),
+        warn_working_days=file.warn_working_days,
         suspension_reasons=SUSPENSION_REASONS,
-        fees=MappingProxyType(fees),
-        on_site_reply=on_site,
+        fees=MappingProxyType(
+            {str(k): FeeSpec(three_zero=f.three_zero, other=f.other) for k, f in file.fees.items()}
+        ),
         documents=MappingProxyType(documents),
     )
+
+
+def build_policy(data: Mapping[str, Any], origin: str = "<policy>") -> Policy:
+    """Validate parsed TOML data; every problem is collected, then one PolicyError raised."""
+    try:
+        file = PolicyFile.model_validate(data, context=validation_context(data))
+    except ValidationError as exc:
+        raise _refuse(origin, policy_errors.describe(exc, data)) from None
+    policy = _to_domain(file)
+    problems = rule_problems(policy.rules) + threshold_problems(policy.three_zero_thresholds)
+    if problems:
+        raise _refuse(origin, problems)
+    return policy
+
+
+def policy_schema() -> dict[str, Any]:
+    """The JSON Schema of a policy file (for editors: `gridconnect policy schema`)."""
+    return PolicyFile.model_json_schema()
 
 
 def parse_policy(text: str, origin: str = "<policy>") -> Policy:
@@ -106,7 +158,10 @@ def parse_policy(text: str, origin: str = "<policy>") -> Policy:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(f"invalid policy {origin}: not valid TOML: {exc}", [str(exc)]) from None
-    return build_policy(data, origin)
+    try:
+        return build_policy(data, origin)
+    except PolicyError as exc:
+        raise _refuse(origin, [policy_errors.with_line(text, p) for p in exc.details]) from None
 
 
 def default_policy_text() -> str:
@@ -177,6 +232,10 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
             "voltage_kv": policy.on_site_reply.voltage_kv,
             "in_force_from": _date_text(policy.on_site_reply.in_force_from),
             "source": policy.on_site_reply.source,
+        },
+        "three_zero_always": {
+            "kinds": list(policy.three_zero_always.kinds),
+            "source": policy.three_zero_always.source,
         },
         "suspension_reasons": [{"code": r.code, "name": r.name} for r in policy.suspension_reasons],
     }

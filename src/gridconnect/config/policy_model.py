@@ -11,44 +11,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from types import MappingProxyType
 from typing import Any
 
+from gridconnect.config import conditions as rule_conditions
+from gridconnect.config.conditions import CONDITION_KEYS as CONDITION_KEYS
+from gridconnect.config.vocabulary import (
+    AreaClass,
+    City,
+    Kind,
+    Supply,
+    SuspensionReasonCode,
+)
 from gridconnect.errors import GridconnectError, InvalidInput
 
-KIND_CODES: tuple[str, ...] = ("lv_residential", "lv_nonresidential", "hv")
-AREA_CLASSES: tuple[str, ...] = ("city_center", "urban", "town", "rural")
-AREA_CLASS_NAMES: Mapping[str, str] = MappingProxyType(
-    {"city_center": "市中心", "urban": "市区", "town": "城镇", "rural": "农村"}
-)
-CITIES: tuple[str, ...] = (
-    "西安",
-    "宝鸡",
-    "咸阳",
-    "铜川",
-    "渭南",
-    "延安",
-    "榆林",
-    "汉中",
-    "安康",
-    "商洛",
-    "杨凌示范区",
-)
-SUPPLIES: tuple[str, ...] = ("single", "dual")
+KIND_CODES: tuple[str, ...] = Kind.codes()
+AREA_CLASSES: tuple[str, ...] = AreaClass.codes()
+AREA_CLASS_NAMES: Mapping[str, str] = AreaClass.names()
+CITIES: tuple[str, ...] = City.codes()
+SUPPLIES: tuple[str, ...] = Supply.codes()
 
 FULL_PROCESS = "full_process"
 GOV_APPROVAL = "gov_approval"
 STAGE_PREFIX = "stage:"
-
-#: The filters a rule may put on an application (all must hold for the rule to apply).
-CONDITION_KEYS: tuple[str, ...] = (
-    "min_voltage_kv",
-    "max_voltage_kv",
-    "supply",
-    "three_zero",
-    "on_site_reply",
-    "max_capacity",
-)
 
 
 class PolicyError(GridconnectError):
@@ -97,11 +81,8 @@ class SuspensionReason:
 
 
 #: Customer-caused time that does not count against the utility (fixed list, not configurable).
-SUSPENSION_REASONS: tuple[SuspensionReason, ...] = (
-    SuspensionReason("customer_construction", "客户自身工程施工"),
-    SuspensionReason("customer_requested_wait", "客户要求暂缓"),
-    SuspensionReason("customer_unreachable", "客户无法联系"),
-    SuspensionReason("force_majeure", "不可抗力"),
+SUSPENSION_REASONS: tuple[SuspensionReason, ...] = tuple(
+    SuspensionReason(code, name) for code, name in SuspensionReasonCode.names().items()
 )
 
 
@@ -155,28 +136,7 @@ class SlaRule:
         return _in_force(on, self.in_force_from, self.in_force_until)
 
     def conditions_hold(self, facts: ApplicationFacts) -> bool:
-        for key, value in self.conditions.items():
-            if key == "min_voltage_kv":
-                if facts.voltage_kv is None or facts.voltage_kv < value:
-                    return False
-            elif key == "max_voltage_kv":
-                if facts.voltage_kv is None or facts.voltage_kv > value:
-                    return False
-            elif key == "supply":
-                if facts.supply != value:
-                    return False
-            elif key == "three_zero":
-                if bool(facts.three_zero) != value:
-                    return False
-            elif key == "on_site_reply":
-                if bool(facts.on_site_reply) != value:
-                    return False
-            elif key == "max_capacity":
-                if facts.capacity > value:
-                    return False
-            else:  # pragma: no cover - rejected when the policy is loaded
-                return False
-        return True
+        return rule_conditions.all_hold(self.conditions, facts)
 
     def applies_to(self, facts: ApplicationFacts) -> bool:
         return (
@@ -211,13 +171,21 @@ class FeeSpec:
 
 @dataclass(frozen=True)
 class OnSiteReplySpec:
-    """HV supply plan answered on site (现场答复, L25–26)."""
+    """HV supply plan answered on site (现场答复, L25–26); the policy file sets every value."""
 
-    max_capacity_kva: float = 1250.0
-    supply: str = "single"
-    voltage_kv: float = 10.0
-    in_force_from: date = date(2022, 1, 1)
-    source: str = "L25–26"
+    max_capacity_kva: float
+    supply: str
+    voltage_kv: float
+    in_force_from: date
+    source: str
+
+
+@dataclass(frozen=True)
+class ThreeZeroAlways:
+    """Kinds that always get 三零 service, whatever their capacity (L1, L37: residential)."""
+
+    kinds: tuple[str, ...]
+    source: str
 
 
 @dataclass(frozen=True)
@@ -225,10 +193,11 @@ class Policy:
     kinds: Mapping[str, KindSpec] = field(hash=False)
     rules: tuple[SlaRule, ...]
     three_zero_thresholds: tuple[ThreeZeroThreshold, ...]
+    on_site_reply: OnSiteReplySpec
+    three_zero_always: ThreeZeroAlways
     warn_working_days: int = 1
     suspension_reasons: tuple[SuspensionReason, ...] = SUSPENSION_REASONS
     fees: Mapping[str, FeeSpec] = field(default_factory=dict, hash=False)
-    on_site_reply: OnSiteReplySpec = OnSiteReplySpec()
     #: every document type the policy names (code -> DocumentType)
     documents: Mapping[str, DocumentType] = field(default_factory=dict, hash=False)
 
@@ -297,17 +266,17 @@ class Policy:
     def is_three_zero(
         self, kind: str, area_class: str, capacity_kw: float, received_on: date
     ) -> bool:
-        """三零 service: residential always (L1, L37); HV never; LV non-residential by the
-        capacity threshold in force on the receipt date for the area class (L4, L6)."""
+        """三零 service: the policy's always-kinds (residential, L1, L37); HV never; LV
+        non-residential by the capacity threshold in force on the receipt date (L4, L6)."""
         self.kind(kind)
         if area_class not in AREA_CLASSES:
             raise InvalidInput(
                 f"unknown area class {area_class!r}",
                 {"area_class": area_class, "area_classes": list(AREA_CLASSES)},
             )
-        if kind == "lv_residential":
+        if kind in self.three_zero_always.kinds:
             return True
-        if kind != "lv_nonresidential":
+        if kind != Kind.LV_NONRESIDENTIAL:
             return False
         for threshold in self.three_zero_thresholds:
             if threshold.in_force(received_on) and area_class in threshold.area_classes:
@@ -326,7 +295,7 @@ class Policy:
         self.kind(kind)
         spec = self.on_site_reply
         return (
-            kind == "hv"
+            kind == Kind.HV
             and received_on >= spec.in_force_from
             and capacity_kva <= spec.max_capacity_kva
             and voltage_kv is not None

@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from gridconnect.config import conditions as rule_conditions
+from gridconnect.config.conditions import num
 from gridconnect.config.policy_model import (
-    AREA_CLASS_NAMES,
     FULL_PROCESS,
     GOV_APPROVAL,
     STAGE_PREFIX,
@@ -15,15 +16,12 @@ from gridconnect.config.policy_model import (
     Policy,
     SlaRule,
 )
+from gridconnect.config.vocabulary import AreaClass, Kind
 
 CLOCK_NAMES: Mapping[str, str] = {
     FULL_PROCESS: "全过程办电时间",
     GOV_APPROVAL: "电力接入工程审批（政府并联审批）",
 }
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def clock_name(policy: Policy, kind: str, clock: str) -> str:
@@ -34,32 +32,9 @@ def clock_name(policy: Policy, kind: str, clock: str) -> str:
     return CLOCK_NAMES.get(clock, clock)
 
 
-def conditions_text(conditions: Mapping[str, Any], kind: str) -> str:
+def conditions_text(policy: Policy, conditions: Mapping[str, Any], kind: str) -> str:
     """The conditions of a rule in Chinese ("" when the rule has none)."""
-    parts: list[str] = []
-    low, high = conditions.get("min_voltage_kv"), conditions.get("max_voltage_kv")
-    if low is not None and high is not None and low == high:
-        parts.append(f"{_num(low)}千伏供电")
-    else:
-        if low is not None:
-            parts.append(f"供电电压{_num(low)}千伏及以上")
-        if high is not None:
-            parts.append(f"供电电压{_num(high)}千伏及以下")
-    if "max_capacity" in conditions:
-        unit = "千伏安" if kind == "hv" else "千瓦"
-        parts.append(f"报装容量{_num(conditions['max_capacity'])}{unit}及以下")
-    supply = conditions.get("supply")
-    if supply is not None:
-        parts.append({"single": "单电源", "dual": "双电源"}.get(supply, str(supply)))
-    if "three_zero" in conditions:
-        parts.append("实行“三零”服务" if conditions["three_zero"] else "未实行“三零”服务")
-    if "on_site_reply" in conditions:
-        parts.append(
-            "供电方案现场答复（1250千伏安及以下、10千伏单电源用户）"
-            if conditions["on_site_reply"]
-            else "非现场答复用户"
-        )
-    return "，".join(parts)
+    return rule_conditions.describe(conditions, kind, policy.on_site_reply)
 
 
 def limit_text(rule: SlaRule) -> str:
@@ -74,21 +49,8 @@ def _clock_order(kind: KindSpec) -> list[str]:
     return [FULL_PROCESS, GOV_APPROVAL] + [STAGE_PREFIX + s.code for s in kind.stages]
 
 
-def _implies(narrow: Mapping[str, Any], broad: Mapping[str, Any]) -> bool:
-    """Whether every application meeting `narrow` also meets `broad`."""
-    for key, value in broad.items():
-        if key not in narrow:
-            return False
-        mine = narrow[key]
-        if key == "min_voltage_kv":
-            if mine < value:
-                return False
-        elif key in ("max_voltage_kv", "max_capacity"):
-            if mine > value:
-                return False
-        elif mine != value:
-            return False
-    return True
+def _implied(narrow: SlaRule, broad: SlaRule) -> bool:
+    return rule_conditions.implies(narrow.conditions, broad.conditions)
 
 
 def _rules_shown(policy: Policy, kind: KindSpec, on: date, city: str | None) -> list[SlaRule]:
@@ -106,7 +68,10 @@ def _rules_shown(policy: Policy, kind: KindSpec, on: date, city: str | None) -> 
             r
             for r in rules
             if r in own
-            or (r.city is None and not any(_implies(r.conditions, c.conditions) for c in own))
+            or (
+                r.city is None
+                and not any(rule_conditions.implies(r.conditions, c.conditions) for c in own)
+            )
         ]
     return shown
 
@@ -122,7 +87,7 @@ def _limit_entry(policy: Policy, kind: KindSpec, rule: SlaRule) -> dict[str, Any
         "target_working_days": target,
         "target_text": f"力争{target}个工作日以内" if target is not None else None,
         "conditions": dict(rule.conditions),
-        "conditions_text": conditions_text(rule.conditions, kind.code),
+        "conditions_text": conditions_text(policy, rule.conditions, kind.code),
         "city": rule.city,
         "in_force_from": rule.in_force_from.isoformat(),
         "in_force_until": rule.in_force_until.isoformat() if rule.in_force_until else None,
@@ -131,19 +96,24 @@ def _limit_entry(policy: Policy, kind: KindSpec, rule: SlaRule) -> dict[str, Any
 
 
 def _three_zero_scope(policy: Policy, kind: KindSpec, on: date) -> list[dict[str, Any]]:
-    if kind.code == "lv_residential":
+    always = policy.three_zero_always
+    if kind.code in always.kinds:
         return [
-            {"text": "全部居民用户", "area_classes": list(AREA_CLASS_NAMES), "source": "L1, L37"}
+            {
+                "text": f"全部{kind.name}",
+                "area_classes": list(AreaClass.codes()),
+                "source": always.source,
+            }
         ]
-    if kind.code != "lv_nonresidential":
+    if kind.code != Kind.LV_NONRESIDENTIAL:
         return []
     scope = []
     for t in policy.three_zero_thresholds:
         if t.in_force(on):
-            areas = "、".join(AREA_CLASS_NAMES[a] for a in t.area_classes)
+            areas = "、".join(AreaClass(a).label for a in t.area_classes)
             scope.append(
                 {
-                    "text": f"{areas}地区报装容量{_num(t.max_capacity_kw)}千瓦及以下",
+                    "text": f"{areas}地区报装容量{num(t.max_capacity_kw)}千瓦及以下",
                     "area_classes": list(t.area_classes),
                     "max_capacity_kw": t.max_capacity_kw,
                     "source": t.source,

@@ -7,17 +7,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-# Re-exported: the one list of each lives with the policy.
-from gridconnect.config.policy_model import AREA_CLASSES as AREA_CLASSES
-from gridconnect.config.policy_model import CITIES as CITIES
-from gridconnect.config.policy_model import SUPPLIES as SUPPLIES
+# Re-exported: the one list of each lives in the vocabulary.
+from gridconnect.config.vocabulary import AreaClass, Channel, City, Company, DocumentSource, Supply
+from gridconnect.config.vocabulary import Kind as Kind
 from gridconnect.workflow.events import Event
 
-
-class Kind(StrEnum):
-    LV_RESIDENTIAL = "lv_residential"
-    LV_NONRESIDENTIAL = "lv_nonresidential"
-    HV = "hv"
+AREA_CLASSES = AreaClass.codes()
+CITIES = City.codes()
+SUPPLIES = Supply.codes()
+COMPANIES = Company.codes()
+CHANNELS = Channel.codes()
+DOCUMENT_SOURCES = DocumentSource.codes()
 
 
 class Status(StrEnum):
@@ -32,11 +32,6 @@ class ClockState(StrEnum):
     MET = "met"
     BREACHED = "breached"
     CANCELLED = "cancelled"
-
-
-COMPANIES = ("sgcc", "local")
-CHANNELS = ("hall", "online", "app")
-DOCUMENT_SOURCES = ("upload", "e_license")
 
 
 @dataclass(eq=False)

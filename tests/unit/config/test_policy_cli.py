@@ -67,3 +67,16 @@ def test_standards_prints_the_service_standards_of_a_date() -> None:
     assert data["date"] == "2021-06-01"
     limits = data["kinds"]["lv_nonresidential"]["limits"]
     assert limits[0]["limit_working_days"] == 20
+
+
+def test_schema_prints_the_policy_files_json_schema_for_editors() -> None:
+    result = runner.invoke(policy_app, ["schema"])
+    assert result.exit_code == 0, result.output
+    schema = json.loads(result.output)
+    assert schema["title"] == "gridconnect policy"
+    assert schema["additionalProperties"] is False  # an editor flags a typo in a key
+    assert {"rules", "kinds", "on_site_reply", "three_zero_always"} <= set(schema["properties"])
+    rule = schema["$defs"]["RuleFile"]
+    assert rule["additionalProperties"] is False
+    assert "limit_working_days" in rule["properties"]
+    assert "西安" in json.dumps(schema["$defs"]["City"], ensure_ascii=False)

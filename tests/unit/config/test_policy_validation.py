@@ -258,3 +258,17 @@ def test_a_missing_kind_is_named() -> None:
     text = DEFAULT[:start] + DEFAULT[end:]
     found = problems(text)
     assert any(p.startswith("kind 'hv': is missing") for p in found), found
+
+
+def test_each_problem_names_the_line_where_its_rule_or_section_is_declared() -> None:
+    text = DEFAULT.replace("warn_working_days = 1", "warn_working_days = -1") + rule(
+        "late.rule", 'clock = "gov_approval"\nkinds = ["hv"]\nin_force_from = "soon"'
+    )
+    lines = text.splitlines()
+    found = problems(text)
+    warn = next(p for p in found if p.startswith("warn_working_days"))
+    assert warn.endswith(f"(line {lines.index('warn_working_days = -1') + 1})")
+    late = next(p for p in found if p.startswith("rule 'late.rule'"))
+    rule_line = lines.index('id = "late.rule"') + 1
+    assert late.endswith(f"(line {rule_line})")
+    assert "in_force_from" in late

@@ -15,6 +15,7 @@ from gridconnect.api.pages.labels import clock_label, stage_label
 from gridconnect.api.pages.session import CsrfChecked, scope_of, staff
 from gridconnect.api.pages.web import PageError, redirect, render
 from gridconnect.api.permissions import Permission, allows
+from gridconnect.config.vocabulary import NoControl
 from gridconnect.errors import GridconnectError
 from gridconnect.services.applications import (
     DocumentInput,
@@ -123,9 +124,9 @@ def _document_errors(exc: GridconnectError, allowed: list[str]) -> dict[str, str
 async def add_document(
     request: Request,
     application_id: int,
-    doc_type: Annotated[str, Form()] = "",
-    source: Annotated[str, Form()] = "",
-    reference: Annotated[str, Form()] = "",
+    doc_type: Annotated[str, NoControl, Form(max_length=64)] = "",
+    source: Annotated[str, NoControl, Form(max_length=32)] = "",
+    reference: Annotated[str, NoControl, Form(max_length=200)] = "",
     expected_version: Annotated[int | None, Form()] = None,
     file: Annotated[UploadFile | None, Form()] = None,
     user: AuthUser = WORKER,
@@ -170,8 +171,8 @@ def act(
     application_id: int,
     action: str,
     expected_version: Annotated[int | None, Form()] = None,
-    reason_code: Annotated[str, Form()] = "",
-    note: Annotated[str, Form()] = "",
+    reason_code: Annotated[str, NoControl, Form(max_length=32)] = "",
+    note: Annotated[str, NoControl, Form(max_length=500)] = "",
     user: AuthUser = WORKER,
 ) -> Response:
     """Run one action the stage machine allows now."""

@@ -5,20 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from gridconnect.config.policy_model import AREA_CLASS_NAMES, STAGE_PREFIX, Policy
+from gridconnect.config.policy_model import STAGE_PREFIX, Policy
 from gridconnect.config.standards import CLOCK_NAMES
+from gridconnect.config.vocabulary import AreaClass, Channel, Company, DocumentSource, Supply
 from gridconnect.workflow.machine import Action
 
-COMPANY_NAMES: Mapping[str, str] = MappingProxyType(
-    {"sgcc": "国网陕西省电力公司", "local": "陕西省地方电力（集团）有限公司"}
-)
-AREA_NAMES = AREA_CLASS_NAMES
-CHANNEL_NAMES = MappingProxyType({"hall": "营业厅", "online": "网上国网/网站", "app": "手机应用"})
-SUPPLY_NAMES = MappingProxyType({"single": "单电源", "dual": "双电源"})
+# The domain's own words come with their names from the vocabulary (one source each).
+COMPANY_NAMES: Mapping[str, str] = Company.names()
+AREA_NAMES = AreaClass.names()
+CHANNEL_NAMES = Channel.names()
+SUPPLY_NAMES = Supply.names()
 STATUS_NAMES = MappingProxyType(
     {"open": "办理中", "connected": "已送电", "cancelled": "已撤销", "suspended": "已暂停"}
 )
-SOURCE_NAMES = MappingProxyType({"upload": "上传文件", "e_license": "电子证照（数据共享）"})
+SOURCE_NAMES = DocumentSource.names()
 DAY_KIND_NAMES = MappingProxyType(
     {
         "workday": "工作日",

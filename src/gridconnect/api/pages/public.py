@@ -18,6 +18,7 @@ from gridconnect.api.pages.labels import (
 from gridconnect.api.pages.session import CsrfChecked, optional_user
 from gridconnect.api.pages.web import PageError, redirect, render
 from gridconnect.config.standards import service_standards
+from gridconnect.config.vocabulary import NoControl
 from gridconnect.services import public
 from gridconnect.timesource import local_date
 from gridconnect.workflow.intake import HV_VOLTAGES
@@ -103,8 +104,8 @@ def status_form(request: Request) -> Response:
 @router.post("/status", dependencies=[CsrfChecked])
 def status_lookup(
     request: Request,
-    number: Annotated[str, Form()] = "",
-    code: Annotated[str, Form()] = "",
+    number: Annotated[str, NoControl, Form(max_length=32)] = "",
+    code: Annotated[str, NoControl, Form(max_length=64)] = "",
 ) -> Response:
     """Check the number and access code; on success remember them for 30 minutes."""
     number = number.strip().upper()

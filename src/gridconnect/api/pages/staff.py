@@ -14,6 +14,7 @@ from gridconnect.api.auth import PasswordChecksBusy, check_password, issue_token
 from gridconnect.api.deps import settings_of
 from gridconnect.api.pages.session import CsrfChecked, end_session, optional_user, start_session
 from gridconnect.api.pages.web import redirect, render
+from gridconnect.config.vocabulary import NoControl
 from gridconnect.services.attempts import TooManyAttempts
 from gridconnect.services.users import end_sessions
 
@@ -40,9 +41,9 @@ def login_form(request: Request, next: str | None = None) -> Response:
 @router.post("/login", dependencies=[CsrfChecked])
 async def login(
     request: Request,
-    username: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "",
+    username: Annotated[str, NoControl, Form(max_length=64)] = "",
+    password: Annotated[str, NoControl, Form(max_length=200)] = "",
+    next: Annotated[str, NoControl, Form(max_length=2000)] = "",
 ) -> Response:
     """Check the password (argon2, in a thread, within the limits) and start a session."""
     user = None

@@ -2,13 +2,13 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form, HTTPException, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from gridconnect.api.auth import CurrentUser, check_password, issue_token
 from gridconnect.api.deps import EngineDep, SettingsDep
 from gridconnect.api.schemas.common import Token, UserPublic
+from gridconnect.config.vocabulary import NoControl
 from gridconnect.services.users import end_sessions, user_view
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -20,12 +20,14 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
     responses={429: {"description": "too many attempts or sign-ins at once; see Retry-After"}},
 )
 async def token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    username: Annotated[str, NoControl, Form(max_length=64)],
+    password: Annotated[str, NoControl, Form(max_length=200)],
     request: Request,
     settings: SettingsDep,
+    grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
 ) -> dict[str, Any]:
     """Exchange a username and password (OAuth2 password form) for a bearer token."""
-    user = await check_password(request, form.username, form.password)
+    user = await check_password(request, username, password)
     if user is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

@@ -13,6 +13,7 @@ from gridconnect.api.deps import ServicesDep
 from gridconnect.api.permissions import Permission
 from gridconnect.api.routers.applications import AppId, view
 from gridconnect.api.schemas.applications import ApplicationPublic, ELicenseDocumentIn
+from gridconnect.config.vocabulary import CONTROL_CHARACTERS
 from gridconnect.services.applications import DocumentInput, record_document
 
 router = APIRouter(prefix="/api/v1/applications", tags=["documents"])
@@ -67,8 +68,12 @@ async def _document_from(form: FormData) -> tuple[DocumentInput, int | None]:
     doc_type, upload = form.get("doc_type"), form.get("file")
     if not isinstance(doc_type, str) or not 0 < len(doc_type) <= 64:
         raise _invalid("doc_type", "required, 1 to 64 characters")
+    if CONTROL_CHARACTERS.search(doc_type):
+        raise _invalid("doc_type", "must not contain control characters")
     if not isinstance(upload, UploadFile):
         raise _invalid("file", "required: the document as a file part")
+    if CONTROL_CHARACTERS.search(upload.filename or ""):
+        raise _invalid("file", "the file name must not contain control characters")
     expected = form.get("expected_version")
     version: int | None = None
     if isinstance(expected, str) and expected != "":

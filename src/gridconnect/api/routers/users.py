@@ -32,7 +32,7 @@ def users(_user: Admin, engine: EngineDep) -> list[dict[str, Any]]:
 async def create_user(body: UserCreate, _user: Admin, engine: EngineDep) -> dict[str, Any]:
     """Add an account (clerks and supervisors need a company and their cities)."""
     user = await run_in_threadpool(
-        add_user, engine, body.username, body.password, body.role, body.company, body.cities
+        add_user, engine, body.username, body.password, body.role, body.company, [*body.cities]
     )
     return user_view(user)
 

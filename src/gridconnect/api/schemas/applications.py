@@ -4,71 +4,27 @@ checks it)."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from gridconnect.api.schemas.common import Strict
-from gridconnect.workflow.errors import InvalidApplication
-from gridconnect.workflow.intake import NewApplication
-from gridconnect.workflow.model import Customer
+from gridconnect.config.vocabulary import City as City
+from gridconnect.config.vocabulary import Company, NoControl
+from gridconnect.workflow.intake import ApplicationIntake, CustomerIntake
 
 # -- applications -------------------------------------------------------------------------
-City = Literal[
-    "西安", "宝鸡", "咸阳", "铜川", "渭南", "延安", "榆林", "汉中", "安康", "商洛", "杨凌示范区"
-]
+# The intake model is the workflow's own (one model for the API, the pages and the CLI).
+CustomerIn = CustomerIntake
 
 
-class CustomerIn(Strict):
-    name: str = Field(min_length=1, max_length=100)
-    phone: str = Field(
-        pattern=r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$",
-        description="a mobile number, or a landline with its area code",
-    )
-    id_number: str = Field(
-        pattern=r"^([0-9A-Za-z]{18}|[0-9]{15})$",
-        description="18-character identity number or unified social credit code",
-    )
+class ApplicationCreate(ApplicationIntake):
+    channel: Literal["hall"] = "hall"  # type: ignore[assignment]
 
 
-class ApplicationCreate(Strict):
-    kind: Literal["lv_residential", "lv_nonresidential", "hv"]
-    customer: CustomerIn
-    address: str = Field(min_length=1, max_length=200)
-    city: City
-    area_class: Literal["city_center", "urban", "town", "rural"]
-    capacity_kw: float | None = Field(default=None, gt=0, le=1e6, description="low voltage")
-    capacity_kva: float | None = Field(default=None, gt=0, le=1e7, description="high voltage")
-    voltage_kv: float | None = Field(default=None, gt=0, le=1000)
-    supply: Literal["single", "dual"] | None = None
-    channel: Literal["hall"] = "hall"
-
-    def command(self, company: str) -> NewApplication:
-        """The intake command; the capacity unit follows the kind (kW low, kVA high voltage)."""
-        unit = "capacity_kva" if self.kind == "hv" else "capacity_kw"
-        capacity = self.capacity_kva if self.kind == "hv" else self.capacity_kw
-        if capacity is None:
-            raise InvalidApplication(
-                f"{unit} is required for kind {self.kind}",
-                [{"field": unit, "message": f"required for kind {self.kind}"}],
-            )
-        return NewApplication(
-            kind=self.kind,
-            company=company,
-            city=self.city,
-            area_class=self.area_class,
-            address=self.address,
-            customer=Customer(self.customer.name, self.customer.phone, self.customer.id_number),
-            capacity=capacity,
-            channel=self.channel,
-            voltage_kv=self.voltage_kv,
-            supply=self.supply,
-        )
-
-
-class PublicApplicationCreate(ApplicationCreate):
+class PublicApplicationCreate(ApplicationIntake):
     channel: Literal["online"] = "online"  # type: ignore[assignment]
-    company: Literal["sgcc", "local"]
+    company: Company
 
 
 class CustomerOut(BaseModel):
@@ -186,20 +142,24 @@ class EventOut(BaseModel):
 
 # -- actions and documents ----------------------------------------------------------------
 class ActionIn(Strict):
-    expected_version: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    expected_version: Annotated[int, Field(strict=True, ge=1, le=2**31 - 1)] | None = None
+
+
+Note = Annotated[str, NoControl, Field(max_length=500)]
+Version = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1)]
 
 
 class SuspendIn(ActionIn):
-    reason_code: str = Field(min_length=1, max_length=32)
-    note: str | None = Field(default=None, max_length=500)
+    reason_code: Annotated[str, NoControl, Field(min_length=1, max_length=32)]
+    note: Note | None = None
 
 
 class CancelIn(ActionIn):
-    note: str | None = Field(default=None, max_length=500)
+    note: Note | None = None
 
 
 class ELicenseDocumentIn(Strict):
-    doc_type: str = Field(min_length=1, max_length=64)
+    doc_type: Annotated[str, NoControl, Field(min_length=1, max_length=64)]
     source: Literal["e_license"]
-    reference: str = Field(min_length=1, max_length=200)
-    expected_version: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    reference: Annotated[str, NoControl, Field(min_length=1, max_length=200)]
+    expected_version: Version | None = None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from gridconnect.config.vocabulary import City, Company, NoControl
 
 
 class ErrorBody(BaseModel):
@@ -43,11 +45,11 @@ class Token(BaseModel):
 
 # -- users and administration -------------------------------------------------------------
 class UserCreate(Strict):
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=8, max_length=200)
+    username: Annotated[str, NoControl, Field(min_length=1, max_length=64)]
+    password: Annotated[str, NoControl, Field(min_length=8, max_length=200)]
     role: Literal["clerk", "supervisor", "admin"]
-    company: Literal["sgcc", "local"] | None = None
-    cities: list[str] = Field(default_factory=list, max_length=11)
+    company: Company | None = None
+    cities: list[City] = Field(default_factory=list, max_length=len(City))
 
 
 class UserPublic(BaseModel):
