@@ -48,7 +48,7 @@ def test_the_shipped_policy_complies_with_the_ledger() -> None:
 
 LV_STAGES = 'name = "低压居民用户"\nstages = ["acceptance", "meter_install"]'
 HV_DOCS = 'design_review = ["designer_qualification", "design_documents"]'
-FULL_15 = "limit_working_days = 15\ntarget_working_days = 12"
+FULL_15 = "limit_working_days = 15\nin_force_from = 2023-01-01"
 THRESHOLD_2022 = 'area_classes = ["city_center", "urban", "town", "rural"]\nmax_capacity_kw = 160'
 
 VIOLATIONS = {
@@ -116,7 +116,7 @@ VIOLATIONS = {
     ),
     "on-site reply postponed to 2024": (
         edited(
-            "voltage_kv = 10\nin_force_from = 2022-01-01",
+            "voltage_kv = 10\nin_force_from = 2023-01-01",
             "voltage_kv = 10\nin_force_from = 2024-01-01",
         ),
         ["on_site_reply", "L26", "2024-01-01"],
