@@ -55,3 +55,32 @@ def test_finishing_late_raises_again_a_breach_that_had_been_withdrawn(services: 
     alert_id = breaches[0]["id"]
     assert f"alert:{alert_id}" in keys
     assert f"alert:{alert_id}:2" in keys
+
+
+def test_a_breach_withdraws_its_warning_from_the_open_list(services: Services) -> None:
+    with freeze_time("2026-09-28 02:00:00") as frozen:
+        receive(services)
+        frozen.move_to("2026-10-22 02:00:00")
+        scan(services.engine)
+        frozen.move_to("2026-10-24 02:00:00")
+        scan(services.engine)
+        open_levels = [a["level"] for a in list_alerts(services, EVERYTHING, "open")]
+        every = {a["level"]: a for a in list_alerts(services, EVERYTHING, "all")}
+    assert open_levels == ["breach"]
+    assert every["warning"]["cleared_at"] is not None  # kept, with its history
+
+
+def test_a_clerk_finishing_late_also_withdraws_the_warning(services: Services) -> None:
+    with freeze_time("2026-09-28 02:00:00") as frozen:
+        app = receive(services)
+        assert app.id is not None
+        provide_all_documents(services, app)
+        frozen.move_to("2026-10-22 02:00:00")
+        scan(services.engine)
+        frozen.move_to("2026-10-30 02:00:00")
+        current = app
+        while current.is_open:
+            current = perform(services, app.id, "advance", "clerk1")
+        open_alerts = list_alerts(services, EVERYTHING, "open")
+    assert "warning" not in [a["level"] for a in open_alerts]
+    assert "breach" in [a["level"] for a in open_alerts]

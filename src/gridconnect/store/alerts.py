@@ -11,6 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from gridconnect.store.tables import AlertRow, OutboxRow
+from gridconnect.workflow.events import AlertLevel
 
 ALERTS = cast(Any, AlertRow).__table__
 
@@ -52,6 +53,7 @@ def raise_alert(
     )
     new_id = session.execute(statement).scalar_one_or_none()
     if new_id is not None:
+        _supersede_warning(session, clock_id, level, at)
         return int(new_id), 1
     again = session.execute(
         update(ALERTS)
@@ -68,7 +70,29 @@ def raise_alert(
         )
         .returning(ALERTS.c.id, ALERTS.c.raised_count)
     ).first()
-    return (int(again.id), int(again.raised_count)) if again is not None else None
+    if again is None:
+        return None
+    _supersede_warning(session, clock_id, level, at)
+    return int(again.id), int(again.raised_count)
+
+
+def _supersede_warning(session: Session, clock_id: int, level: str, at: datetime) -> None:
+    """A breach withdraws its clock's warning: the open list shows the breach alone.
+
+    The warning row keeps its history (raised, perhaps acknowledged) and gets `cleared_at`,
+    like a warning a recompute made obsolete.
+    """
+    if level != AlertLevel.BREACH:
+        return
+    session.execute(
+        update(ALERTS)
+        .where(
+            ALERTS.c.clock_id == clock_id,
+            ALERTS.c.level == str(AlertLevel.WARNING),
+            ALERTS.c.cleared_at.is_(None),
+        )
+        .values(cleared_at=at)
+    )
 
 
 def alert_dedup_key(alert_id: int, times_raised: int) -> str:
