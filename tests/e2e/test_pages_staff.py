@@ -68,7 +68,24 @@ def test_the_workbench_needs_a_login_and_shows_the_queue_most_urgent_first(clien
     page = client.get("/workbench").text
     assert page.index(sooner.number) < page.index(later.number)
     assert "榆林" not in page.split('id="queue"')[1]
-    assert "剩余工作日" in page
+    assert "剩余／超期" in page
+
+
+def test_an_overdue_application_reads_days_past_due_never_a_negative_count(client, staff, services):
+    real_now = services.now
+    services.now = lambda: real_now() - timedelta(days=60)  # far past its 15 working days
+    late = receive(services, "lv_nonresidential")
+    services.now = real_now
+    page_sign_in(client, "clerk_xa")
+    rows = client.get("/workbench").text.split("<tr")
+    [row] = [chunk for chunk in rows if late.number in chunk]
+    assert "超期 " in row
+    assert "个工作日" in row
+    assert "（含）前" in row
+    assert "剩余 -" not in row
+    detail = client.get(f"/workbench/applications/{late.id}").text
+    assert "（含）前办结" in detail
+    assert "剩余 -" not in detail
 
 
 def test_the_workbench_filters_by_stage_and_status(client, staff, services):

@@ -38,6 +38,18 @@ def due_day(value: datetime | str | None) -> str:
     return local_time(moment - timedelta(seconds=1), "%Y-%m-%d")
 
 
+def days_left(value: int | None) -> str:
+    """Working days to a due, never negative: past the due it reads 超期 N 个工作日."""
+    if value is None:
+        return "—"
+    return f"剩余 {value} 个工作日" if value >= 0 else f"超期 {-value} 个工作日"
+
+
+def due_text(value: str | None) -> str:
+    """A due day, unambiguous: the day itself counts ("2026-12-02（含）前")."""
+    return f"{value}（含）前" if value else "—"
+
+
 def may(user: AuthUser | None, permission: str) -> bool:
     """For templates: show an action only to roles that may take it (`api.permissions`)."""
     return user is not None and allows(user.role, Permission(permission))
@@ -45,6 +57,8 @@ def may(user: AuthUser | None, permission: str) -> bool:
 
 templates.env.filters["local_time"] = local_time
 templates.env.filters["due_day"] = due_day
+templates.env.filters["days_left"] = days_left
+templates.env.filters["due_text"] = due_text
 templates.env.globals.update(
     company_names=labels.COMPANY_NAMES,
     area_names=labels.AREA_NAMES,
