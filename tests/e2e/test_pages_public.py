@@ -104,3 +104,14 @@ def test_my_application_without_a_proven_code_goes_to_the_status_form(client):
     response = client.get("/my", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/status"
+
+
+def test_the_standards_page_draws_each_kind_s_flow_from_the_machine(client, services):
+    page = client.get("/standards").text
+    for kind in services.policy.kinds.values():
+        assert f"{kind.name}办理流程" in page
+        for stage in kind.stages:
+            assert f'data-state="{stage.code}"' in page
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="flow"') == len(
+        services.policy.kinds
+    )

@@ -284,3 +284,11 @@ def test_the_dashboard_shows_this_months_figures_and_offers_them_as_a_spreadshee
     rows = [list(r) for r in first.iter_rows(values_only=True)]
     header, total = rows[0], rows[1]
     assert total[header.index(next(h for h in header if "受理" in str(h)))] == 2
+
+
+def test_the_admin_page_shows_the_enforced_flow_of_every_kind(client, staff, services):
+    page_sign_in(client, "admin")
+    page = client.get("/admin").text
+    flows = page.split('id="flows"')[1].split("</section>")[0]
+    assert flows.count("<svg") == len(services.policy.kinds)
+    assert 'data-state="completion_inspection"' in flows

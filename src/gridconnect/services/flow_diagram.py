@@ -89,7 +89,7 @@ def flow_svg(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="flow" role="img" '
         f'aria-label="{escape(title)}" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" style="max-width:{WIDTH}px" font-size="13">',
+        'font-size="13">',  # sized by the stylesheet's .flow (no inline style: CSP)
         f"<title>{escape(title)}</title>",
         '<defs><marker id="flow-arrow" viewBox="0 0 10 10" refX="9" refY="5" '
         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'

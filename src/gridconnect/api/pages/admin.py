@@ -7,6 +7,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from gridconnect.api.deps import services_of, settings_of
+from gridconnect.api.pages.labels import flow_diagrams
 from gridconnect.api.pages.session import CsrfChecked, staff
 from gridconnect.api.pages.web import redirect, render
 from gridconnect.api.permissions import Permission
@@ -25,6 +26,8 @@ def _page(request: Request, status_code: int = 200, **extra: object) -> Response
         "years": svc.calendar.years(),
         "calendar_dir": settings_of(request).calendar_dir,
         "loaded": request.query_params.get("loaded"),
+        "kinds": svc.policy.kinds,
+        "flows": flow_diagrams(svc.policy),
         **extra,
     }
     return render(request, "admin.html", context, status_code=status_code)

@@ -8,7 +8,8 @@ from types import MappingProxyType
 from gridconnect.config.policy_model import STAGE_PREFIX, Policy
 from gridconnect.config.standards import CLOCK_NAMES
 from gridconnect.config.vocabulary import AreaClass, Channel, Company, DocumentSource, Supply
-from gridconnect.workflow.machine import Action
+from gridconnect.services.flow_diagram import flow_svg
+from gridconnect.workflow.machine import CANCELLED, CONNECTED, Action
 
 # The domain's own words come with their names from the vocabulary (one source each).
 COMPANY_NAMES: Mapping[str, str] = Company.names()
@@ -94,3 +95,15 @@ def all_stage_names(policy: Policy) -> dict[str, str]:
         for spec in kind.stages:
             names.setdefault(spec.code, spec.name)
     return names
+
+
+def flow_diagrams(policy: Policy) -> dict[str, str]:
+    """Each kind's flow as SVG, drawn from the machine the engine runs (issue: L33–L35)."""
+    diagrams = {}
+    for code, kind in policy.kinds.items():
+        names = {stage.code: stage.name for stage in kind.stages}
+        names.update({CONNECTED: "装表接电完成，送电", CANCELLED: STATUS_NAMES["cancelled"]})
+        stages = tuple(stage.code for stage in kind.stages)
+        actions = {str(action): name for action, name in ACTION_NAMES.items()}
+        diagrams[code] = flow_svg(stages, names, actions, f"{kind.name}办理流程")
+    return diagrams

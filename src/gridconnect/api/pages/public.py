@@ -13,6 +13,7 @@ from gridconnect.api.pages.labels import (
     COMPANY_NAMES,
     SUPPLY_NAMES,
     clock_label,
+    flow_diagrams,
     stage_label,
 )
 from gridconnect.api.pages.session import CsrfChecked, optional_user
@@ -61,7 +62,10 @@ def standards(request: Request) -> Response:
     """Service standards in force today (L52): stages, documents, limits, fees."""
     optional_user(request)
     svc = services_of(request)
-    context = {"standards": service_standards(svc.policy, local_date(svc.now()))}
+    context = {
+        "standards": service_standards(svc.policy, local_date(svc.now())),
+        "flows": flow_diagrams(svc.policy),
+    }
     return render(request, "standards.html", context)
 
 
