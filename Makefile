@@ -16,7 +16,7 @@ LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 -
 # bytecode writing off it recompiles them all in every process, seconds per xdist worker.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install install-test migrate run test test-fast lint lock bench clean
+.PHONY: install install-test migrate run test test-fast test-security lint lock bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ test: install-test
 # editing. `make test` runs them all.
 test-fast: install-test
 	$(PYTEST) -m "not browser and not slow" tests/unit tests/integration
+
+# The attack suite at full strength: tests/security and about a hundred generated requests per
+# API operation as every role (a nightly-sized run; `make test` runs a few per operation).
+test-security: install-test
+	GRIDCONNECT_SCHEMATHESIS_EXAMPLES=100 $(PYTEST) tests/security tests/e2e/test_api_schemathesis.py
 
 lint: install-test
 	$(BIN)/ruff check src tests bench
