@@ -7,15 +7,20 @@ from fastapi.testclient import TestClient
 from page_helpers import csrf_of, page_sign_in, post_form
 
 from factories import receive
+from gridconnect.api.auth import SESSION_COOKIE
 from gridconnect.api.pages.session import CSRF_COOKIE
 from gridconnect.services.applications import get_application
 
 
 def _suspend_with(victim: TestClient, app_id: int, anchor: str, token: str) -> int:
-    victim.cookies.set(CSRF_COOKIE, anchor)  # planted by the attacker
+    """Post from the victim's browser: their session cookie, the attacker's planted anchor."""
+    session = victim.cookies[SESSION_COOKIE]
+    victim.cookies.clear()
+    cookie = f"{SESSION_COOKIE}={session}; {CSRF_COOKIE}={anchor}"
     data = {"csrf_token": token, "reason_code": "customer_construction"}
     path = f"/workbench/applications/{app_id}/actions/suspend"
-    return victim.post(path, data=data, follow_redirects=False).status_code
+    answer = victim.post(path, data=data, headers={"Cookie": cookie}, follow_redirects=False)
+    return answer.status_code
 
 
 def test_an_anonymous_anchor_and_token_planted_in_a_signed_in_browser_are_refused(
