@@ -33,7 +33,8 @@ from sqlmodel import Session
 
 from gridconnect.services.alert_raising import AlertSubject, raise_alert
 from gridconnect.services.alert_routing import AlertRecipients
-from gridconnect.store.alerts import SessionAlerts
+from gridconnect.store import alerts as stored_alerts
+from gridconnect.store.alerts import enqueue
 from gridconnect.store.db import is_postgres
 from gridconnect.store.tables import AlertRow, ApplicationRow, ClockRow
 from gridconnect.timesource import as_utc
@@ -49,6 +50,23 @@ SCAN_LOCK_KEY = 0x6763736C61
 CLOCKS = cast(Any, ClockRow).__table__
 APPLICATIONS = cast(Any, ApplicationRow).__table__
 ALERTS = cast(Any, AlertRow).__table__
+
+
+class _BatchAlerts:
+    """The batch's session as the AlertStore `raise_alert` writes to.
+
+    `enqueue` is looked up in this module at each call: the concurrency tests replace it
+    to stop a scan half-way through a batch.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def raise_alert(self, **alert: Any) -> tuple[int, int] | None:
+        return stored_alerts.raise_alert(self.session, **alert)
+
+    def enqueue(self, **message: Any) -> int:
+        return enqueue(self.session, **message)
 
 
 @dataclass
@@ -185,7 +203,7 @@ def _batch(
             .where(APPLICATIONS.c.id.in_(app_ids))
             .values(version=APPLICATIONS.c.version + 1)
         )
-        store = SessionAlerts(session)
+        store = _BatchAlerts(session)
         for clock in sorted(clocks, key=lambda row: row.id):
             app = names[clock.application_id]
             subject = AlertSubject(

@@ -131,16 +131,3 @@ def enqueue(
         )
         created += session.execute(statement).rowcount  # type: ignore[attr-defined]
     return created
-
-
-class SessionAlerts:
-    """`raise_alert` and `enqueue` in one session's transaction, as a UnitOfWork offers them."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def raise_alert(self, **alert: Any) -> tuple[int, int] | None:
-        return raise_alert(self.session, **alert)
-
-    def enqueue(self, **message: Any) -> int:
-        return enqueue(self.session, **message)
