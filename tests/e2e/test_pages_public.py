@@ -84,7 +84,8 @@ def test_the_customer_sees_masked_data_stages_missing_documents_and_deadlines(cl
     assert "用电人有效身份证件" in page
     assert "用电地址物权证件" in page
     assert "全过程办电时间" in page
-    assert "还剩" in page
+    assert "剩余 " in page
+    assert "（含）前办结" in page
 
 
 def test_a_wrong_access_code_is_answered_next_to_the_field_and_the_sixth_gets_429(client):

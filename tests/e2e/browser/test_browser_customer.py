@@ -67,7 +67,7 @@ def test_the_customer_page_at_375_px_has_no_horizontal_scroll(chromium, live, sh
             "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
         )
         assert widths[0] <= widths[1], f"page is {widths[0]} px wide in a {widths[1]} px screen"
-        assert "还剩" in phone.content()
+        assert "剩余 " in phone.content()
         shoot(phone, "my-application-375px")
     finally:
         context.close()
