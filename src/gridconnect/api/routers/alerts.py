@@ -15,7 +15,7 @@ Supervisor = Annotated[AuthUser, Depends(require_roles("supervisor", "admin"))]
 
 
 @router.get("", response_model=list[AlertOut])
-def alerts(
+def read_alerts(
     user: Supervisor,
     svc: ServicesDep,
     state: Literal["open", "acknowledged", "all"] = "open",
@@ -26,7 +26,7 @@ def alerts(
 
 
 @router.post("/{alert_id}/ack", response_model=AlertOut)
-def ack(
+def acknowledge_alert(
     alert_id: Annotated[int, Path(ge=1, le=2_147_483_647)], user: Supervisor, svc: ServicesDep
 ) -> dict[str, Any]:
     """Acknowledge an alert: who and when are recorded; the first acknowledgement stands."""

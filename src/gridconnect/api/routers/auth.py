@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
 @router.post("/token", response_model=Token)
-async def token(
+async def log_in(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     engine: EngineDep,
     settings: SettingsDep,
@@ -36,6 +36,6 @@ async def token(
 
 
 @router.get("/me", response_model=UserPublic)
-def me(user: CurrentUser) -> dict[str, Any]:
+def read_current_user(user: CurrentUser) -> dict[str, Any]:
     """Who the token belongs to: role, company and cities."""
     return user_view(user)

@@ -24,7 +24,7 @@ Admin = Annotated[AuthUser, Depends(require_roles("admin"))]
         }
     },
 )
-def regulator(
+def export_regulator_changes(
     user: Admin,
     svc: ServicesDep,
     cursor: Annotated[str, Query(description="next_cursor of the previous export")] = "",
@@ -44,7 +44,7 @@ def regulator(
 
 
 @router.get("/log")
-def log(
+def list_exports(
     user: Admin, svc: ServicesDep, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> list[dict[str, Any]]:
     """Who exported what and when, newest first (the audit record of exports)."""

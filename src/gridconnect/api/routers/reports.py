@@ -53,7 +53,7 @@ def _respond(report: dict[str, Any], fmt: str) -> Response:
 
 
 @router.get("/monthly", response_class=Response, responses=DOWNLOADS)
-def monthly(
+def read_monthly_report(
     request: Request,
     user: Reader,
     svc: ServicesDep,
@@ -66,7 +66,7 @@ def monthly(
 
 
 @router.get("/quarterly", response_class=Response, responses=DOWNLOADS)
-def quarterly(
+def read_quarterly_report(
     request: Request,
     user: Reader,
     svc: ServicesDep,
