@@ -44,7 +44,7 @@ def _every_kind_of_line(services: Services) -> None:
         perform(services, big.id, "start_gov_approval", actor="clerk1")  # no limit for 35 kV+
         late = receive(services, "lv_nonresidential", city="榆林")
         assert late.id is not None
-        cancelled = receive(services, "lv_residential")
+        cancelled = receive(services, "lv_nonresidential", city="汉中")
         assert cancelled.id is not None
         perform(services, cancelled.id, "cancel", actor="clerk1", note="客户撤回")
         clock.tick(86400 * 60)

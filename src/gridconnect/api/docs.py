@@ -10,9 +10,10 @@ would leave the machine aborted.
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.resources import files
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.openapi.docs import (
     get_redoc_html,
     get_swagger_ui_html,
@@ -23,6 +24,15 @@ from fastapi.staticfiles import StaticFiles
 
 ASSETS_URL = "/docs-assets"
 ASSETS = files("fastapi_offline") / "static"
+REDOC_JS_URL = "/docs-redoc.standalone.js"
+# Redoc's side menu shows a logo it fetches from its CDN; point it at the local favicon.
+REDOC_CDN_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+
+
+@cache
+def _redoc_js() -> str:
+    script = (ASSETS / "redoc.standalone.js").read_text(encoding="utf-8")
+    return script.replace(REDOC_CDN_LOGO, f"{ASSETS_URL}/favicon.png")
 
 
 def install_docs(app: FastAPI, docs_url: str = "/docs", redoc_url: str = "/redoc") -> None:
@@ -50,13 +60,17 @@ def install_docs(app: FastAPI, docs_url: str = "/docs", redoc_url: str = "/redoc
     async def swagger_ui_redirect() -> HTMLResponse:
         return get_swagger_ui_oauth2_redirect_html()
 
+    @app.get(REDOC_JS_URL, include_in_schema=False)
+    async def redoc_script() -> Response:
+        return Response(_redoc_js(), media_type="text/javascript; charset=utf-8")
+
     @app.get(redoc_url, include_in_schema=False)
     async def redoc(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
         return get_redoc_html(
             openapi_url=f"{root}{openapi_url}",
             title=f"{app.title} – ReDoc",
-            redoc_js_url=f"{root}{ASSETS_URL}/redoc.standalone.js",
+            redoc_js_url=f"{root}{REDOC_JS_URL}",
             redoc_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
             with_google_fonts=False,
         )

@@ -41,7 +41,7 @@ def test_redoc_renders_the_api_with_no_internet(chromium, live):
     context, tab, blocked = _offline_page(chromium, live)
     try:
         tab.goto("/redoc")
-        tab.wait_for_selector("text=Read Application >> nth=0")
+        tab.wait_for_selector("h2:has-text('Read Application')")
         assert "gridconnect" in tab.title()
         assert blocked == []
     finally:

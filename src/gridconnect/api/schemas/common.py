@@ -7,10 +7,23 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 
-class ErrorBody(BaseModel):
-    code: str
+class FieldError(BaseModel):
+    """One bad field: `field` names it (dotted for nested ones), `message` says what fits."""
+
+    model_config = ConfigDict(extra="allow")
+
+    field: str
     message: str
-    details: Any = None
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="stable, machine-readable: invalid_input, not_found, ...")
+    message: str
+    details: list[FieldError] | dict[str, Any] | None = Field(
+        default=None,
+        description="a list of bad fields (4xx on input), facts about a refused action "
+        "(an object), or null",
+    )
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
