@@ -52,3 +52,22 @@ def test_an_application_is_read_and_found_by_its_number(client: Any, as_user: An
     assert client.get(f"{APPS}/SGCC-2026-999999", headers=clerk).status_code == 404
     bad = client.get(f"{APPS}/not-a-number", headers=clerk)
     assert bad.status_code == 422 and "application_id" in bad.text
+
+
+def test_every_success_response_describes_its_body(client: Any) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    undescribed = [
+        f"{method} {path} {media}"
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        for status, response in operation["responses"].items()
+        if status.startswith("2")
+        for media, content in response.get("content", {}).items()
+        if not content.get("schema")
+    ]
+    assert undescribed == []
+    ready = paths["/readyz"]["get"]["responses"]
+    assert ready["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Ready"
+    }
+    assert "ErrorBody" in ready["503"]["content"]["application/json"]["schema"]["$ref"]
