@@ -16,13 +16,22 @@ class FieldError(BaseModel):
     message: str
 
 
+class LineError(BaseModel):
+    """One bad line of an uploaded file (a holiday notice)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    line: int
+    reason: str
+
+
 class ErrorBody(BaseModel):
     code: str = Field(description="stable, machine-readable: invalid_input, not_found, ...")
     message: str
-    details: list[FieldError] | dict[str, Any] | None = Field(
+    details: list[FieldError | LineError | dict[str, Any]] | dict[str, Any] | None = Field(
         default=None,
-        description="a list of bad fields (4xx on input), facts about a refused action "
-        "(an object), or null",
+        description="a list of bad fields (input) or bad lines (an uploaded file), "
+        "facts about a refused action (an object), or null",
     )
 
 
