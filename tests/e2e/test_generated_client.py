@@ -23,7 +23,7 @@ GENERATOR = Path(sys.executable).parent / "openapi-python-client"
 
 def _generate(server: str, folder: Path) -> Any:
     spec = folder / "openapi.json"
-    spec.write_bytes(httpx.get(f"{server}/openapi.json").content)
+    spec.write_bytes(httpx.get(f"{server}/openapi.json", timeout=60).content)
     package = folder / "gridconnect_client"
     env = {**os.environ, "PATH": f"{GENERATOR.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     command = [str(GENERATOR), "generate", "--path", str(spec), "--meta", "none"]
@@ -69,9 +69,11 @@ def test_a_generated_client_drives_the_main_flow(
 
         def signed_in(username: str) -> AuthenticatedClient:
             form = BodyLogIn(username=username, password=PASSWORD)
-            token = log_in.sync(client=Client(base_url), body=form)
+            token = log_in.sync(client=Client(base_url, timeout=httpx.Timeout(60)), body=form)
             assert isinstance(token, Token)
-            return AuthenticatedClient(base_url, token=token.access_token)
+            return AuthenticatedClient(
+                base_url, token=token.access_token, timeout=httpx.Timeout(60)
+            )
 
         api = signed_in("clerk_xa")
         created = create_application.sync(client=api, body=ApplicationCreate.from_dict(lv_body()))
