@@ -212,8 +212,8 @@ def test_the_xlsx_has_a_sheet_per_breakdown_with_chinese_headers_and_the_totals(
     city_headers = [cell.value for cell in by_city[1]]
     column = city_headers.index("受理数")
     assert sum(row[column].value for row in by_city.iter_rows(min_row=2)) == wanted["received"]
-    assert "全过程中位数(工作日)" in headers
-    assert "全过程中位数(自然日)" in headers
+    assert "送电户全过程中位数(工作日)" in headers
+    assert "送电户全过程中位数(自然日)" in headers
 
 
 def test_the_csv_stacks_the_breakdowns_under_chinese_headers(

@@ -6,9 +6,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from sqlalchemy import Engine
 
 from gridconnect import __version__
+from gridconnect.api.docs import install_docs
 from gridconnect.api.errors import install_error_handlers
 from gridconnect.api.input_guard import ControlCharacterGuard
 from gridconnect.api.limits import BodySizeLimit
@@ -32,6 +34,12 @@ from gridconnect.api.security_headers import SecurityHeaders
 from gridconnect.bootstrap import build_services
 from gridconnect.config.settings import Settings, get_settings
 from gridconnect.store.db import make_engine
+
+
+def operation_id(route: APIRoute) -> str:
+    """The route function's name: short, stable ids (`list_applications`) for generated
+    clients, instead of FastAPI's path-derived default."""
+    return route.name
 
 
 def create_app(
@@ -73,6 +81,9 @@ def create_app(
         version=__version__,
         summary="Power-connection applications under the Getting Electricity rules",
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        docs_url=None,  # served from the package by install_docs, not from CDNs
+        redoc_url=None,
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -95,4 +106,5 @@ def create_app(
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     install_pages(app)
+    install_docs(app)
     return app

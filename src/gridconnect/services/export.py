@@ -26,6 +26,7 @@ from gridconnect.services.context import Services
 from gridconnect.services.export_cursor import (
     Cursor,
     InvalidCursor,
+    check_handed_out,
     events_after,
     horizon,
     parse_cursor,
@@ -223,6 +224,7 @@ def export_changes(
         )
     horizon_xid = horizon(svc.engine) if svc.engine.dialect.name == "postgresql" else 0
     with svc.engine.begin() as connection:
+        check_handed_out(connection, cursor)
         events = events_after(connection, cursor, limit, horizon_xid)
         lines, applications = _lines(connection, events)
         last = events[-1] if events else None

@@ -15,7 +15,9 @@ from sqlalchemy import JSON, BigInteger, Connection, Engine, Integer, String, co
 from gridconnect.errors import InvalidInput
 from gridconnect.store.types import UtcDateTime
 
-_CURSOR = re.compile(r"^(\d{1,20})\.(\d{1,20})$")
+# Exactly what `str(Cursor)` writes: ASCII digits, no sign, no leading zero, no space.
+_NUMBER = r"(0|[1-9][0-9]{0,19})"
+_CURSOR = re.compile(rf"{_NUMBER}\.{_NUMBER}", re.ASCII)
 
 
 class InvalidCursor(InvalidInput):
@@ -31,17 +33,44 @@ class Cursor:
         return f"{self.xact}.{self.event_id}"
 
 
+def _refuse(value: str, field: str, why: str) -> InvalidCursor:
+    return InvalidCursor(
+        f"{field} {value!r} is not a cursor this export handed out: {why}",
+        [{"field": field, "message": "expected the next_cursor of an earlier export"}],
+    )
+
+
 def parse_cursor(value: str | None, field: str = "cursor") -> Cursor:
-    """'' or None is the beginning; otherwise '<transaction>.<event>' as handed out."""
-    if value is None or value.strip() in ("", "0"):
+    """'' or None is the beginning; otherwise '<transaction>.<event>' written exactly as
+    handed out (no spaces, no leading zeros, ASCII digits): a receiver whose stored cursor
+    got corrupted is told so instead of silently getting nothing or the wrong batch."""
+    if value is None or value == "":
         return Cursor()
-    match = _CURSOR.match(value.strip())
+    match = _CURSOR.fullmatch(value)
     if not match:
-        raise InvalidCursor(
-            f"{field} {value!r} is not a cursor this export handed out",
-            [{"field": field, "message": "expected the next_cursor of an earlier export"}],
-        )
-    return Cursor(int(match.group(1)), int(match.group(2)))
+        raise _refuse(value, field, "expected <digits>.<digits>")
+    cursor = Cursor(int(match.group(1)), int(match.group(2)))
+    if cursor.xact >= 2**64 or cursor.event_id >= 2**63:  # beyond xid8 and bigint
+        raise _refuse(value, field, "out of range")
+    return cursor
+
+
+def check_handed_out(connection: Connection, cursor: Cursor, field: str = "cursor") -> None:
+    """Refuse a well-formed cursor no export can have handed out: every cursor but the
+    beginning names an existing event (events are never deleted) written by that
+    transaction; on SQLite the transaction part is always 0."""
+    if cursor == Cursor():
+        return
+    if connection.dialect.name == "postgresql":
+        sql = """SELECT 1 FROM event WHERE id = :event_id
+                 AND xact_id = CAST(CAST(:xact AS text) AS xid8)"""
+    elif cursor.xact != 0:
+        raise _refuse(str(cursor), field, "the transaction part is always 0 on this database")
+    else:
+        sql = "SELECT 1 FROM event WHERE id = :event_id"
+    params = {"event_id": cursor.event_id, "xact": cursor.xact}
+    if connection.execute(text(sql), params).first() is None:
+        raise _refuse(str(cursor), field, "no such event")
 
 
 _EVENT_COLUMNS = (

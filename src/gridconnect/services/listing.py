@@ -25,6 +25,16 @@ class Filters:
     city: str | None = None
     status: str | None = None
     clock_state: str | None = None
+    number: str | None = None
+
+
+def application_id_of(svc: Services, number: str) -> int | None:
+    """The internal id of the application with this number (clients know the number)."""
+    with svc.engine.connect() as connection:
+        found = connection.execute(
+            select(ApplicationRow.id).where(col(ApplicationRow.number) == number)
+        ).first()
+    return int(found[0]) if found is not None else None
 
 
 def _scoped(statement: Select[Any], scope: Scope, filters: Filters) -> Select[Any]:
@@ -36,6 +46,8 @@ def _scoped(statement: Select[Any], scope: Scope, filters: Filters) -> Select[An
         statement = statement.where(col(ApplicationRow.stage) == filters.stage)
     if filters.city is not None:
         statement = statement.where(col(ApplicationRow.city) == filters.city)
+    if filters.number is not None:
+        statement = statement.where(col(ApplicationRow.number) == filters.number)
     if filters.status is not None:
         statement = statement.where(col(ApplicationRow.status) == filters.status)
     if filters.clock_state is not None:

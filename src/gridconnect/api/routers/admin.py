@@ -54,7 +54,7 @@ async def load_calendar_notice(
 
 
 @router.get("/calendar/years", response_model=list[CalendarYear])
-def calendar_years(_user: Admin, svc: ServicesDep) -> list[dict[str, Any]]:
+def list_calendar_years(_user: Admin, svc: ServicesDep) -> list[dict[str, Any]]:
     """Each supported year and where its holidays come from (a notice, or an estimate)."""
     return [
         {
@@ -69,6 +69,6 @@ def calendar_years(_user: Admin, svc: ServicesDep) -> list[dict[str, Any]]:
 
 
 @router.get("/policy", response_model=dict[str, Any])
-def policy(_user: PolicyReader, svc: ServicesDep) -> dict[str, Any]:
+def read_policy(_user: PolicyReader, svc: ServicesDep) -> dict[str, Any]:
     """The policy in force: stages, document whitelists, SLA rules, thresholds and fees."""
     return policy_to_dict(svc.policy)

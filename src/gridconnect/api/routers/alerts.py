@@ -16,7 +16,7 @@ Supervisor = Annotated[AuthUser, Depends(require(Permission.HANDLE_ALERTS))]
 
 
 @router.get("", response_model=list[AlertOut])
-def alerts(
+def read_alerts(
     user: Supervisor,
     svc: ServicesDep,
     state: Literal["open", "acknowledged", "all"] = "open",
@@ -27,7 +27,7 @@ def alerts(
 
 
 @router.post("/{alert_id}/ack", response_model=AlertOut)
-def ack(
+def acknowledge_alert(
     alert_id: Annotated[int, Path(ge=1, le=2_147_483_647)], user: Supervisor, svc: ServicesDep
 ) -> dict[str, Any]:
     """Acknowledge an alert: who and when are recorded; the first acknowledgement stands."""

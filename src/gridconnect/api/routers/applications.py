@@ -17,16 +17,48 @@ from gridconnect.api.schemas.applications import (
     EventOut,
     SuspendIn,
 )
-from gridconnect.errors import InvalidInput
+from gridconnect.errors import InvalidInput, NotFound
 from gridconnect.services.applications import get_application, perform, receive_application
 from gridconnect.services.context import Services
-from gridconnect.services.listing import Filters, application_events, list_applications
+from gridconnect.services.listing import (
+    Filters,
+    application_events,
+    application_id_of,
+)
+from gridconnect.services.listing import list_applications as find_applications
 from gridconnect.services.views import application_view
 from gridconnect.workflow.model import Application
 
 router = APIRouter(prefix="/api/v1/applications", tags=["applications"])
 
-AppId = Annotated[int, Path(ge=1, le=2_147_483_647, description="application id")]
+NUMBER_PATTERN = r"^[A-Z]+-[0-9]{4}-[0-9]{6,}$"
+
+
+def _application_id(
+    svc: ServicesDep,
+    application_id: Annotated[
+        str,
+        Path(
+            pattern=rf"^([1-9][0-9]{{0,9}}|{NUMBER_PATTERN[1:-1]})$",
+            description="the application's id or its number (SGCC-2026-000211)",
+        ),
+    ],
+) -> int:
+    """Clients know an application by its number; the id is accepted as before."""
+    if application_id.isdigit():
+        if int(application_id) > 2_147_483_647:
+            raise InvalidInput(
+                "application_id is out of range",
+                [{"field": "application_id", "message": "at most 2147483647"}],
+            )
+        return int(application_id)
+    found = application_id_of(svc, application_id)
+    if found is None:
+        raise NotFound(f"no application {application_id}")
+    return found
+
+
+AppId = Annotated[int, Depends(_application_id)]
 Clerk = Annotated[AuthUser, Depends(require(Permission.REGISTER_APPLICATIONS))]
 Worker = Annotated[AuthUser, Depends(require(Permission.WORK_APPLICATIONS))]
 Reader = Annotated[AuthUser, Depends(require(Permission.READ_APPLICATIONS))]
@@ -56,11 +88,14 @@ def create_application(body: ApplicationCreate, user: Clerk, svc: ServicesDep) -
 
 
 @router.get("", response_model=ApplicationPage)
-def list_all(
+def list_applications(
     user: Reader,
     svc: ServicesDep,
     stage: Annotated[str | None, Query(max_length=32)] = None,
     city: Annotated[str | None, Query(max_length=16)] = None,
+    number: Annotated[
+        str | None, Query(pattern=NUMBER_PATTERN, description="SGCC-2026-000211")
+    ] = None,
     status_: Annotated[
         Literal["open", "connected", "cancelled"] | None, Query(alias="status")
     ] = None,
@@ -72,19 +107,23 @@ def list_all(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
     """Applications in your company and cities, filtered, sorted and paginated."""
-    filters = Filters(stage=stage, city=city, status=status_, clock_state=clock_state)
-    items, total = list_applications(svc, user_scope(user), filters, sort, limit, offset)
+    filters = Filters(
+        stage=stage, city=city, status=status_, clock_state=clock_state, number=number
+    )
+    items, total = find_applications(svc, user_scope(user), filters, sort, limit, offset)
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 @router.get("/{application_id}", response_model=ApplicationPublic)
-def read(application_id: AppId, user: Reader, svc: ServicesDep) -> dict[str, Any]:
+def read_application(application_id: AppId, user: Reader, svc: ServicesDep) -> dict[str, Any]:
     """One application with its stages, documents, missing documents, actions and clocks."""
     return view(svc, get_application(svc, application_id, user_scope(user)))
 
 
 @router.get("/{application_id}/events", response_model=list[EventOut])
-def events(application_id: AppId, user: Reader, svc: ServicesDep) -> list[dict[str, Any]]:
+def list_application_events(
+    application_id: AppId, user: Reader, svc: ServicesDep
+) -> list[dict[str, Any]]:
     """The audit trail, oldest first (hash-chained)."""
     return application_events(svc, application_id, user_scope(user))
 
@@ -112,7 +151,7 @@ def _act(
 
 
 @router.post("/{application_id}/advance", response_model=ApplicationPublic, dependencies=JSON_ONLY)
-def advance(
+def advance_application(
     application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
 ) -> dict[str, Any]:
     """Move to the next stage (all documents of this stage needed); the last one connects."""
@@ -120,7 +159,7 @@ def advance(
 
 
 @router.post("/{application_id}/suspend", response_model=ApplicationPublic, dependencies=JSON_ONLY)
-def suspend(
+def suspend_application(
     application_id: AppId, body: SuspendIn, user: Worker, svc: ServicesDep
 ) -> dict[str, Any]:
     """Suspend for a customer-side reason; the clocks pause."""
@@ -128,7 +167,7 @@ def suspend(
 
 
 @router.post("/{application_id}/resume", response_model=ApplicationPublic, dependencies=JSON_ONLY)
-def resume(
+def resume_application(
     application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
 ) -> dict[str, Any]:
     """Resume a suspended application; deadlines move out by the working days suspended."""
@@ -136,7 +175,7 @@ def resume(
 
 
 @router.post("/{application_id}/cancel", response_model=ApplicationPublic, dependencies=JSON_ONLY)
-def cancel(
+def cancel_application(
     application_id: AppId, user: Worker, svc: ServicesDep, body: CancelIn | None = None
 ) -> dict[str, Any]:
     """Cancel at the customer's request."""

@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
     response_model=Token,
     responses={429: {"description": "too many attempts or sign-ins at once; see Retry-After"}},
 )
-async def token(
+async def log_in(
     username: Annotated[str, NoControl, Form(max_length=64)],
     password: Annotated[str, NoControl, Form(max_length=200)],
     request: Request,
@@ -49,6 +49,6 @@ async def logout(user: CurrentUser, engine: EngineDep) -> Response:
 
 
 @router.get("/me", response_model=UserPublic)
-def me(user: CurrentUser) -> dict[str, Any]:
+def read_current_user(user: CurrentUser) -> dict[str, Any]:
     """Who the token belongs to: role, company and cities."""
     return user_view(user)

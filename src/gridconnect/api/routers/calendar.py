@@ -65,7 +65,7 @@ def count_working_days(
 
 
 @router.get("/{date}", response_model=DayOut)
-def day_info(calendar: CalendarDep, date: dt.date) -> DayOut:
+def read_calendar_day(calendar: CalendarDep, date: dt.date) -> DayOut:
     """What kind of day `date` is (workday, weekend, holiday, adjusted_workday)."""
     info = calendar.kind(date)
     return DayOut(

@@ -1,4 +1,9 @@
-"""Documents of an application: an uploaded file (multipart) or an e-licence (JSON)."""
+"""Documents of an application: an uploaded file (multipart) or an e-licence (JSON).
+
+Each format has its own operation in the OpenAPI description (`upload_document`,
+`add_e_licence_document`) so that client generators cope; the upload path still takes the
+JSON body too, as it always did.
+"""
 
 from typing import Annotated, Any
 
@@ -8,7 +13,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from gridconnect.api.auth import AuthUser, require, user_scope
-from gridconnect.api.content import InvalidBody, MalformedJson, is_json, media_type
+from gridconnect.api.content import (
+    InvalidBody,
+    MalformedJson,
+    is_json,
+    media_type,
+    require_json,
+)
 from gridconnect.api.deps import ServicesDep
 from gridconnect.api.permissions import Permission
 from gridconnect.api.routers.applications import AppId, view
@@ -29,13 +40,7 @@ MULTIPART_SCHEMA = {
         "expected_version": {"type": "integer", "minimum": 1, "maximum": 2_147_483_647},
     },
 }
-REQUEST_BODY = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {"schema": MULTIPART_SCHEMA},
-        "application/json": {"schema": ELicenseDocumentIn.model_json_schema()},
-    },
-}
+REQUEST_BODY = {"required": True, "content": {"multipart/form-data": {"schema": MULTIPART_SCHEMA}}}
 
 
 def _invalid(field: str, message: str) -> InvalidBody:
@@ -97,10 +102,10 @@ async def _document_from(form: FormData) -> tuple[DocumentInput, int | None]:
     response_model=ApplicationPublic,
     openapi_extra={"requestBody": REQUEST_BODY},
 )
-async def add_document(
+async def upload_document(
     application_id: AppId, request: Request, user: Worker, svc: ServicesDep
 ) -> dict[str, Any]:
-    """Record a document of the current stage: upload a file or cite an e-licence."""
+    """Record a document of the current stage: upload a file."""
     kind = media_type(request)
     if kind == "multipart/form-data":
         document, version = await _from_form(request)
@@ -119,5 +124,28 @@ async def add_document(
         user.username,
         user_scope(user),
         version,
+    )
+    return await run_in_threadpool(view, svc, app)
+
+
+@router.post(
+    "/{application_id}/documents/e-licence",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ApplicationPublic,
+    dependencies=[Depends(require_json)],
+)
+async def add_e_licence_document(
+    application_id: AppId, body: ELicenseDocumentIn, user: Worker, svc: ServicesDep
+) -> dict[str, Any]:
+    """Record a document of the current stage as an e-licence from the government platform."""
+    document = DocumentInput(body.doc_type, "e_license", reference=body.reference)
+    app = await run_in_threadpool(
+        record_document,
+        svc,
+        application_id,
+        document,
+        user.username,
+        user_scope(user),
+        body.expected_version,
     )
     return await run_in_threadpool(view, svc, app)

@@ -1,9 +1,10 @@
 """The regulator data interface (L31–32): changes since a cursor, as JSON Lines."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
 from gridconnect.api.auth import AuthUser, require
 from gridconnect.api.deps import ServicesDep
@@ -15,17 +16,40 @@ router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
 Admin = Annotated[AuthUser, Depends(require(Permission.EXPORT_REGULATOR))]
 
 
+class ExportLogEntry(BaseModel):
+    """One export: who ran it, when, and which cursor range it covered."""
+
+    id: int
+    actor: str
+    at: str = Field(description="ISO 8601 instant in UTC")
+    cursor_from: str
+    cursor_to: str
+    applications: int
+    events: int
+    lines: int
+    channel: Literal["api", "cli"]
+
+
 @router.get(
     "/regulator",
     response_class=Response,
     responses={
         200: {
             "description": "JSON Lines: applications, then the next cursor",
-            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+            "content": {
+                "application/x-ndjson": {
+                    "schema": {
+                        "type": "string",
+                        "description": "one JSON object a line; each line validates against "
+                        "docs/regulator-export.schema.json",
+                    }
+                }
+            },
+            "headers": {"X-Next-Cursor": {"schema": {"type": "string"}}},
         }
     },
 )
-def regulator(
+def export_regulator_changes(
     user: Admin,
     svc: ServicesDep,
     cursor: Annotated[str, Query(description="next_cursor of the previous export")] = "",
@@ -44,8 +68,8 @@ def regulator(
     )
 
 
-@router.get("/log")
-def log(
+@router.get("/log", response_model=list[ExportLogEntry])
+def list_exports(
     user: Admin, svc: ServicesDep, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> list[dict[str, Any]]:
     """Who exported what and when, newest first (the audit record of exports)."""

@@ -1,13 +1,30 @@
 """Liveness and readiness."""
 
+from typing import Any, Literal
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import text
 
 from gridconnect.api.deps import EngineDep
+from gridconnect.api.schemas.common import ErrorBody
 from gridconnect.store.db import migrations_current
 
 router = APIRouter(tags=["health"])
+
+
+class Ready(BaseModel):
+    status: Literal["ready"]
+
+
+NOT_READY: dict[int | str, dict[str, Any]] = {
+    503: {
+        "model": ErrorBody,
+        "description": "database unreachable (`database_unreachable`) or not migrated "
+        "(`migrations_pending`)",
+    }
+}
 
 
 @router.get("/healthz")
@@ -16,7 +33,7 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", responses={503: {"description": "database unreachable or not migrated"}})
+@router.get("/readyz", response_model=Ready, responses=NOT_READY)
 def readyz(engine: EngineDep) -> JSONResponse:
     """The database answers and its migrations are current."""
     try:

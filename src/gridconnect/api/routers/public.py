@@ -20,7 +20,9 @@ router = APIRouter(prefix="/api/v1/public/applications", tags=["public"])
     response_model=PublicReceipt,
     dependencies=[Depends(require_json)],
 )
-def apply(body: PublicApplicationCreate, svc: ServicesDep, settings: SettingsDep) -> dict[str, Any]:
+def submit_online_application(
+    body: PublicApplicationCreate, svc: ServicesDep, settings: SettingsDep
+) -> dict[str, Any]:
     """Apply online, at any hour; keep the access code: it is shown only this once."""
     app, code = apply_online(svc, body.command(body.company), settings.signing_secret())
     return {
@@ -31,7 +33,7 @@ def apply(body: PublicApplicationCreate, svc: ServicesDep, settings: SettingsDep
 
 
 @router.get("/{number}", response_model=PublicStatus)
-async def read_status(
+async def read_public_status(
     number: Annotated[str, Path(max_length=32)],
     svc: ServicesDep,
     settings: SettingsDep,

@@ -22,11 +22,33 @@ Format = Annotated[
     Query(description="json (default), csv or xlsx; or ask with the Accept header"),
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_TABLE = {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "object"}}}
+# The JSON report's outline; each figure is described in docs and the row keys are stable.
+REPORT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": "Report",
+    "required": ["period", "summary", "stages", "clocks", "suspensions"],
+    "properties": {
+        "period": {
+            "type": "object",
+            "required": ["kind", "label"],
+            "properties": {"kind": {"enum": ["month", "quarter"]}, "label": {"type": "string"}},
+        },
+        "summary": _TABLE,
+        "stages": _TABLE,
+        "clocks": _TABLE,
+        "suspensions": _TABLE,
+        "trend": {"type": "array", "items": {"type": "object"}, "description": "quarterly"},
+        "longest_open": {"type": "array", "items": {"type": "object"}},
+        "breaches": {"type": "array", "items": {"type": "object"}},
+        "due": {"type": "object"},
+    },
+}
 DOWNLOADS: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The report: JSON, or a CSV or XLSX download",
         "content": {
-            "application/json": {},
+            "application/json": {"schema": REPORT_SCHEMA},
             "text/csv": {"schema": {"type": "string"}},
             XLSX: {"schema": {"type": "string", "format": "binary"}},
         },
@@ -54,7 +76,7 @@ def _respond(report: dict[str, Any], fmt: str) -> Response:
 
 
 @router.get("/monthly", response_class=Response, responses=DOWNLOADS)
-def monthly(
+def read_monthly_report(
     request: Request,
     user: Reader,
     svc: ServicesDep,
@@ -67,7 +89,7 @@ def monthly(
 
 
 @router.get("/quarterly", response_class=Response, responses=DOWNLOADS)
-def quarterly(
+def read_quarterly_report(
     request: Request,
     user: Reader,
     svc: ServicesDep,

@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api/v1/public", tags=["public"])
 
 
 @router.get("/service-standards", response_model=dict[str, Any])
-def standards(
+def read_service_standards(
     svc: ServicesDep,
     city: Annotated[City | None, Query(description="a city's own stricter limits")] = None,
     date: Annotated[

@@ -18,7 +18,7 @@ Admin = Annotated[AuthUser, Depends(require(Permission.MANAGE_USERS))]
 
 
 @router.get("", response_model=list[UserPublic])
-def users(_user: Admin, engine: EngineDep) -> list[dict[str, Any]]:
+def list_user_accounts(_user: Admin, engine: EngineDep) -> list[dict[str, Any]]:
     """Every account, active or not."""
     return [user_view(u) for u in list_users(engine)]
 

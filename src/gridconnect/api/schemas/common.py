@@ -9,10 +9,32 @@ from pydantic import BaseModel, ConfigDict, Field
 from gridconnect.config.vocabulary import City, Company, NoControl
 
 
-class ErrorBody(BaseModel):
-    code: str
+class FieldError(BaseModel):
+    """One bad field: `field` names it (dotted for nested ones), `message` says what fits."""
+
+    model_config = ConfigDict(extra="allow")
+
+    field: str
     message: str
-    details: Any = None
+
+
+class LineError(BaseModel):
+    """One bad line of an uploaded file (a holiday notice)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    line: int
+    reason: str
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="stable, machine-readable: invalid_input, not_found, ...")
+    message: str
+    details: list[FieldError | LineError | dict[str, Any]] | dict[str, Any] | None = Field(
+        default=None,
+        description="a list of bad fields (input) or bad lines (an uploaded file), "
+        "facts about a refused action (an object), or null",
+    )
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

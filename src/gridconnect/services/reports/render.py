@@ -1,16 +1,25 @@
 """CSV and XLSX renderings of a report: Chinese headers, one table (sheet) per breakdown.
 
-The figures are the JSON report's, flattened; nothing is recomputed here.
+The figures are the JSON report's, flattened; nothing is recomputed here. The workbook is
+read by people in LibreOffice and Excel, so it is typed for them: rates stay fractions
+formatted as percentages, instants become Beijing-time date cells, columns are as wide as
+their contents (CJK characters count double) and the header row is bold and frozen.
+`tests/integration/test_reports_libreoffice.py` opens the workbooks in LibreOffice and
+compares every figure with the JSON.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 Row = dict[str, Any]
@@ -28,7 +37,8 @@ NAMES = {
     "mid_inspection": "中间检查",
     "completion_inspection": "竣工检验",
     "meter_install": "装表接电",
-    "full_process": "全过程",
+    # The clock (时限达标 sheets), not the connected applications of the summary's 全过程.
+    "full_process": "全过程办电时限",
     "gov_approval": "电力接入工程审批",
     "customer_construction": "客户自身工程施工",
     "customer_requested_wait": "客户要求暂缓",
@@ -38,6 +48,44 @@ NAMES = {
 }
 BREAKDOWN_SHEETS = {"total": "合计", "company": "按公司", "city": "按城市", "kind": "按类型"}
 DIMENSIONS = {"company": "公司", "city": "城市", "kind": "类型"}
+
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+PERCENT_FORMAT = "0.00%"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+class Percent(float):
+    """A rate (a fraction): written as a number with a percentage format."""
+
+
+def _percent(read: Callable[[Row], Any]) -> Callable[[Row], Any]:
+    def wrapped(row: Row) -> Any:
+        value = read(row)
+        return Percent(value) if isinstance(value, int | float) else value
+
+    return wrapped
+
+
+def _beijing(read: Callable[[Row], Any]) -> Callable[[Row], Any]:
+    """An ISO instant in UTC as the Beijing wall-clock time (spreadsheets have no zones)."""
+
+    def wrapped(row: Row) -> Any:
+        value = read(row)
+        if not value:
+            return None
+        return datetime.fromisoformat(value).astimezone(BEIJING).replace(tzinfo=None)
+
+    return wrapped
+
+
+def _date(read: Callable[[Row], Any]) -> Callable[[Row], Any]:
+    def wrapped(row: Row) -> Any:
+        value = read(row)
+        return date.fromisoformat(value) if value else None
+
+    return wrapped
 
 
 def name(value: Any) -> Any:
@@ -56,31 +104,52 @@ def _get(*path: str) -> Callable[[Row], Any]:
     return read
 
 
-SUMMARY: list[Column] = [
-    ("受理数", _get("received")),
-    ("送电数", _get("connected")),
-    ("撤销数", _get("cancelled")),
-    ("期末在途数", _get("open_at_end")),
-    ("三零服务户数", _get("three_zero")),
-    ("三零占比", _get("three_zero_share")),
-    ("全过程完成数", _get("full_process", "count")),
-    ("全过程平均(工作日)", _get("full_process", "working_days", "mean")),
-    ("全过程中位数(工作日)", _get("full_process", "working_days", "median")),
-    ("全过程90分位(工作日)", _get("full_process", "working_days", "p90")),
-    ("全过程平均(自然日)", _get("full_process", "calendar_days", "mean")),
-    ("全过程中位数(自然日)", _get("full_process", "calendar_days", "median")),
-    ("全过程90分位(自然日)", _get("full_process", "calendar_days", "p90")),
-    ("时限考核完成数", _get("clocks_finished")),
-    ("按时率", _get("on_time_rate")),
-    ("预警数", _get("warnings")),
-    ("超期数", _get("breaches")),
-    ("中止次数", _get("suspensions")),
-    ("中止工作日", _get("suspended_working_days")),
-    ("政府审批完成数", _get("gov_approval", "count")),
-    ("政府审批按时率", _get("gov_approval", "on_time_rate")),
-    ("政府审批平均(工作日)", _get("gov_approval", "mean_working_days")),
-    ("政府审批平均(自然日)", _get("gov_approval", "mean_calendar_days")),
-]
+# The summary's full-process figures count the applications connected in the period
+# (送电户); the 时限达标 sheets count full-process clocks, a different population.
+FIGURES: dict[str, str] = {
+    "received": "受理数",
+    "connected": "送电数",
+    "cancelled": "撤销数",
+    "open_at_end": "期末在途数",
+    "three_zero": "三零服务户数",
+    "three_zero_share": "三零占比",
+    "full_process_count": "送电户数(全过程)",
+    "full_process_mean_working_days": "送电户全过程平均(工作日)",
+    "full_process_median_working_days": "送电户全过程中位数(工作日)",
+    "full_process_p90_working_days": "送电户全过程90分位(工作日)",
+    "full_process_mean_calendar_days": "送电户全过程平均(自然日)",
+    "full_process_median_calendar_days": "送电户全过程中位数(自然日)",
+    "full_process_p90_calendar_days": "送电户全过程90分位(自然日)",
+    "clocks_finished": "时限考核完成数",
+    "on_time_rate": "按时率",
+    "warnings": "预警数",
+    "breaches": "超期数",
+    "suspensions": "中止次数",
+    "suspended_working_days": "中止工作日",
+    "gov_approval_count": "政府审批完成数",
+    "gov_approval_on_time_rate": "政府审批按时率",
+    "gov_approval_mean_working_days": "政府审批平均(工作日)",
+    "gov_approval_mean_calendar_days": "政府审批平均(自然日)",
+}
+RATE_FIGURES = {"three_zero_share", "on_time_rate", "gov_approval_on_time_rate"}
+SUMMARY_PATHS: dict[str, tuple[str, ...]] = {
+    "full_process_count": ("full_process", "count"),
+    "gov_approval_count": ("gov_approval", "count"),
+    "gov_approval_on_time_rate": ("gov_approval", "on_time_rate"),
+    "gov_approval_mean_working_days": ("gov_approval", "mean_working_days"),
+    "gov_approval_mean_calendar_days": ("gov_approval", "mean_calendar_days"),
+}
+for _stat in ("mean", "median", "p90"):
+    for _days in ("working_days", "calendar_days"):
+        SUMMARY_PATHS[f"full_process_{_stat}_{_days}"] = ("full_process", _days, _stat)
+
+
+def _figure(key: str) -> Column:
+    read = _get(*SUMMARY_PATHS.get(key, (key,)))
+    return FIGURES[key], _percent(read) if key in RATE_FIGURES else read
+
+
+SUMMARY: list[Column] = [_figure(key) for key in FIGURES]
 STAGES: list[Column] = [
     ("环节", lambda r: name(r["stage"])),
     ("完成数", _get("completed")),
@@ -92,7 +161,7 @@ CLOCKS: list[Column] = [
     ("完成数", _get("finished")),
     ("按时数", _get("on_time")),
     ("超期数", _get("late")),
-    ("按时率", _get("on_time_rate")),
+    ("按时率", _percent(_get("on_time_rate"))),
     ("平均(工作日)", _get("mean_working_days")),
     ("平均(自然日)", _get("mean_calendar_days")),
 ]
@@ -101,13 +170,28 @@ SUSPENSIONS: list[Column] = [
     ("次数", _get("count")),
     ("中止工作日", _get("working_days")),
 ]
+
+
+def _trend_value(*path: str) -> Callable[[Row], Any]:
+    read = _get(*path)
+
+    def value(row: Row) -> Any:
+        found = read(row)
+        rate = row["figure"] in RATE_FIGURES and isinstance(found, int | float)
+        return Percent(found) if rate else found
+
+    return value
+
+
 TREND: list[Column] = [
-    ("指标", _get("figure")),
-    ("本季度", _get("value")),
-    ("上季度", _get("previous_quarter")),
-    ("环比变化", _get("vs_previous", "change")),
-    ("去年同期", _get("same_quarter_last_year")),
-    ("同比变化", _get("vs_last_year", "change")),
+    ("指标", lambda r: FIGURES.get(r["figure"], r["figure"])),
+    ("本季度", _trend_value("value")),
+    ("上季度", _trend_value("previous_quarter")),
+    ("环比变化", _trend_value("vs_previous", "change")),
+    ("环比变化率", _percent(_get("vs_previous", "change_ratio"))),
+    ("去年同期", _trend_value("same_quarter_last_year")),
+    ("同比变化", _trend_value("vs_last_year", "change")),
+    ("同比变化率", _percent(_get("vs_last_year", "change_ratio"))),
 ]
 LONGEST: list[Column] = [
     ("申请编号", _get("number")),
@@ -115,7 +199,7 @@ LONGEST: list[Column] = [
     ("城市", _get("city")),
     ("类型", lambda r: name(r["kind"])),
     ("期末环节", lambda r: name(r["stage"])),
-    ("受理时间", _get("received_at")),
+    ("受理时间", _beijing(_get("received_at"))),
     ("已用工作日", _get("working_days")),
     ("已用自然日", _get("calendar_days")),
 ]
@@ -123,14 +207,14 @@ BREACHES: list[Column] = [
     *LONGEST[:4],
     ("时限", lambda r: name(r["clock"])),
     ("环节", lambda r: name(r["stage"])),
-    ("期限", _get("due_at")),
-    ("超期发现时间", _get("raised_at")),
+    ("期限", _beijing(_get("due_at"))),
+    ("超期发现时间", _beijing(_get("raised_at"))),
     ("超期自然日", _get("days_late")),
     ("中止工作日", _get("paused_working_days")),
     ("中止原因", lambda r: "、".join(name(x) for x in r["suspension_reasons"])),
 ]
 DUE: list[Column] = [
-    ("报送截止日", _get("due_on")),
+    ("报送截止日", _date(_get("due_on"))),
     ("规则", lambda r: "次季度前10日内（自然日）"),
     ("是否逾期", lambda r: "是" if r["late"] else "否"),
     ("逾期天数", _get("days_late")),
@@ -169,16 +253,48 @@ def sheets(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]
     return out
 
 
+def _display_width(value: Any) -> int:
+    """Roughly how many character cells a value takes on screen (East Asian wide = 2)."""
+    if isinstance(value, datetime):
+        return len("2026-10-28 19:17")
+    if isinstance(value, date):
+        return len("2026-10-28")
+    if isinstance(value, Percent):
+        return len(f"{value:.2%}")
+    text = str(value) if value is not None else ""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _format(value: Any) -> str | None:
+    if isinstance(value, Percent):
+        return PERCENT_FORMAT
+    if isinstance(value, datetime):
+        return DATETIME_FORMAT
+    if isinstance(value, date):
+        return DATE_FORMAT
+    return None
+
+
 def to_xlsx(report: dict[str, Any]) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])
+    bold = Font(bold=True)
     for title, headers, rows in sheets(report):
         sheet = workbook.create_sheet(title)
         sheet.append(headers)
+        for cell in sheet[1]:
+            cell.font = bold
+        widths = [_display_width(h) for h in headers]
         for row in rows:
-            sheet.append(row)
-        for index, header in enumerate(headers, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = max(10, 2 * len(header) + 2)
+            sheet.append([float(v) if isinstance(v, Percent) else v for v in row])
+            for index, (cell, value) in enumerate(zip(sheet[sheet.max_row], row, strict=True)):
+                number_format = _format(value)
+                if number_format:
+                    cell.number_format = number_format
+                widths[index] = max(widths[index], _display_width(value))
+        for index, width in enumerate(widths, start=1):
+            # +3: bold glyphs, the cell padding and the autofilter-free header's margin.
+            sheet.column_dimensions[get_column_letter(index)].width = max(8, width + 3)
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
