@@ -8,6 +8,9 @@ from typing import Any
 
 from api_helpers import lv_body
 
+from gridconnect.config.vocabulary import SuspensionReasonCode
+from gridconnect.workflow.events import AlertLevel
+
 APPS = "/api/v1/applications"
 
 
@@ -76,3 +79,14 @@ def test_every_success_response_describes_its_body(client: Any) -> None:
         "$ref": "#/components/schemas/Ready"
     }
     assert "ErrorBody" in ready["503"]["content"]["application/json"]["schema"]["$ref"]
+
+
+def test_closed_vocabularies_are_published_as_enums(client):
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    reason = schemas["SuspendIn"]["properties"]["reason_code"]
+    reason_schema = schemas[reason["$ref"].rsplit("/", 1)[1]] if "$ref" in reason else reason
+    assert set(reason_schema["enum"]) == set(SuspensionReasonCode.codes())
+    level = schemas["AlertOut"]["properties"]["level"]
+    level_schema = schemas[level["$ref"].rsplit("/", 1)[1]] if "$ref" in level else level
+    assert set(level_schema["enum"]) == {str(member) for member in AlertLevel}

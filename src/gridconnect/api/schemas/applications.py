@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from gridconnect.api.schemas.common import Strict
 from gridconnect.config.vocabulary import City as City
-from gridconnect.config.vocabulary import Company, NoControl
+from gridconnect.config.vocabulary import Company, NoControl, SuspensionReasonCode
 from gridconnect.workflow.intake import ApplicationIntake, CustomerIntake
 
 # -- applications -------------------------------------------------------------------------
@@ -150,7 +150,8 @@ Version = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1)]
 
 
 class SuspendIn(ActionIn):
-    reason_code: Annotated[str, NoControl, Field(min_length=1, max_length=32)]
+    # A closed vocabulary, published as an enum so that clients know the codes.
+    reason_code: SuspensionReasonCode
     note: Note | None = None
 
 

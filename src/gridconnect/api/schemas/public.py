@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from gridconnect.api.schemas.applications import MissingDocument
+from gridconnect.workflow.events import AlertLevel
 
 
 # -- customers (public) -------------------------------------------------------------------
@@ -54,7 +55,7 @@ class AlertOut(BaseModel):
     number: str
     company: str
     city: str
-    level: str
+    level: AlertLevel
     clock: str
     due_at: str
     raised_at: str
