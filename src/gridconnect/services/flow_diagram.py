@@ -87,7 +87,7 @@ def flow_svg(
     steps = flow_steps(stages)
     height = len(steps) * (BOX_HEIGHT + GAP) + 10
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="flow" role="img" '
+        f'<svg class="flow" role="img" '
         f'aria-label="{escape(title)}" viewBox="0 0 {WIDTH} {height}" '
         'font-size="13">',  # sized by the stylesheet's .flow (no inline style: CSP)
         f"<title>{escape(title)}</title>",
