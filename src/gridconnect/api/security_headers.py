@@ -4,8 +4,8 @@ The pages run one static script (`/static/app.js`) and one stylesheet, so the po
 forbid inline script and anything from another origin. `frame-ancestors 'none'` (with the
 older `X-Frame-Options: DENY`) stops another site from framing a clerk's page to trick
 clicks. HSTS is sent only over HTTPS: on plain HTTP the header means nothing and would
-pin a development host. FastAPI's /docs and /redoc pages load their scripts from a CDN and
-start them inline; they get a policy that allows exactly that, nothing else does.
+pin a development host. The /docs and /redoc pages (served from the package) start inline
+and style inline; they get a policy that allows exactly that, nothing else does.
 """
 
 from __future__ import annotations
@@ -17,10 +17,13 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-DOCS_CDN = "https://cdn.jsdelivr.net"
+# Swagger UI and Redoc are served from the package (`api/docs.py`): nothing from another
+# origin. Both start from an inline script and style their pages inline; Redoc runs its
+# search in a blob: worker.
 DOCS_POLICY = (
-    f"default-src 'self'; script-src 'self' 'unsafe-inline' {DOCS_CDN}; "
-    f"style-src 'self' {DOCS_CDN}; img-src 'self' data: https://fastapi.tiangolo.com; "
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+    "worker-src 'self' blob:; connect-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 DOCS_PATHS = ("/docs", "/redoc")
