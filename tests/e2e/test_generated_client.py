@@ -45,6 +45,7 @@ def test_a_generated_client_drives_the_main_flow(
     tmp_path: Path,
 ) -> None:
     _generate(base_url, tmp_path)
+    opened: list[Any] = []  # every generated client, closed at the end (no socket left open)
     try:
         from gridconnect_client import AuthenticatedClient, Client
         from gridconnect_client.api.applications import (
@@ -69,11 +70,15 @@ def test_a_generated_client_drives_the_main_flow(
 
         def signed_in(username: str) -> AuthenticatedClient:
             form = BodyLogIn(username=username, password=PASSWORD)
-            token = log_in.sync(client=Client(base_url, timeout=httpx.Timeout(60)), body=form)
+            anonymous = Client(base_url, timeout=httpx.Timeout(60))
+            opened.append(anonymous)
+            token = log_in.sync(client=anonymous, body=form)
             assert isinstance(token, Token)
-            return AuthenticatedClient(
+            client = AuthenticatedClient(
                 base_url, token=token.access_token, timeout=httpx.Timeout(60)
             )
+            opened.append(client)
+            return client
 
         api = signed_in("clerk_xa")
         created = create_application.sync(client=api, body=ApplicationCreate.from_dict(lv_body()))
@@ -118,6 +123,8 @@ def test_a_generated_client_drives_the_main_flow(
         assert report.parsed is not None
         assert report.parsed.to_dict()["summary"]["total"][0]["connected"] == 1
     finally:
+        for client in opened:
+            client.get_httpx_client().close()
         sys.path.remove(str(tmp_path))
         for name in [m for m in sys.modules if m.split(".")[0] == "gridconnect_client"]:
             del sys.modules[name]
