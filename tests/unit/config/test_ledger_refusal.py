@@ -158,3 +158,25 @@ def test_the_shipped_policy_is_answered_ok(tmp_path: Path) -> None:
     result = runner.invoke(policy_app, ["check", str(path)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("ok:")
+
+
+def test_the_server_does_not_start_on_a_looser_policy(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+    from sqlalchemy import create_engine
+
+    from gridconnect.api.app import create_app
+    from gridconnect.config.settings import Settings
+
+    path = tmp_path / "policy.toml"
+    path.write_text(FILES["a 西安 rule of 30 days over the province's 15"][0], encoding="utf-8")
+    settings = Settings(
+        environment="test",
+        database_url="sqlite://",
+        files_dir=tmp_path / "files",
+        secret_key="ledger-test-secret-0123456789abcdef",
+        policy_file=path,
+    )
+    app = create_app(settings, engine=create_engine("sqlite://"))
+    with pytest.raises(PolicyError) as refused, TestClient(app):
+        pass
+    assert any("rule 'full_process.xian'" in p and "L12" in p for p in refused.value.details)
