@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Engine, text
 
+from gridconnect.config.policy_model import Policy
 from gridconnect.services.applications import (
     DocumentInput,
     perform,
@@ -86,3 +88,9 @@ def tamper_with_event(engine: Engine, event_id: int, **changes: Any) -> None:
         )
         if connection.dialect.name == "postgresql":
             connection.execute(text("ALTER TABLE event ENABLE TRIGGER event_append_only"))
+
+
+def full_process_only(policy: Policy) -> Policy:
+    """The policy with only its full-process rules: for tests that follow that one clock
+    through weeks in which the acceptance clock (1 working day) would add its own alerts."""
+    return replace(policy, rules=tuple(r for r in policy.rules if r.clock == "full_process"))

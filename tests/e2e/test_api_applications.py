@@ -189,14 +189,15 @@ def test_the_queue_is_filtered_sorted_by_urgency_and_paginated(client: Any, as_u
         assert page["total"] == 3
         assert page["limit"] == 2
         assert page["offset"] == 0
-        # the residential meter installation (3 working days) is due first; hv has no clock yet
-        assert [a["id"] for a in page["items"]] == [resident["id"], lv["id"]]
+        # acceptance (1 working day, due today) of lv and hv comes before the residential
+        # meter installation (3 working days)
+        assert {a["id"] for a in page["items"]} == {lv["id"], hv["id"]}
         rest = client.get(APPS, params={"sort": "due", "offset": 2}, headers=clerk).json()
-        assert [a["id"] for a in rest["items"]] == [hv["id"]]
+        assert [a["id"] for a in rest["items"]] == [resident["id"]]
         staged = client.get(APPS, params={"stage": "meter_install"}, headers=clerk).json()
         assert [a["id"] for a in staged["items"]] == [resident["id"]]
         running = client.get(APPS, params={"clock_state": "running"}, headers=clerk).json()
-        assert running["total"] == 2
+        assert running["total"] == 3
         assert client.get(APPS, params={"city": "咸阳"}, headers=clerk).json()["total"] == 0
         newest = client.get(APPS, headers=clerk).json()["items"]
         assert [a["id"] for a in newest] == [hv["id"], resident["id"], lv["id"]]

@@ -222,9 +222,14 @@ def test_a_supervisor_acknowledges_a_breach_alert_and_sees_the_breach_listed(
     page = client.get("/supervisor").text
     assert app.number in page.split('id="alerts"')[1]
     assert app.number in page.split('id="breaches"')[1]
-    alert_id = re.search(r"/supervisor/alerts/(\d+)/ack", page).group(1)
-    response = post_form(client, f"/supervisor/alerts/{alert_id}/ack", {}, from_page="/supervisor")
-    assert response.status_code == 303
+    # the full process and acceptance (1 working day) are both breached: acknowledge each
+    alert_ids = re.findall(r"/supervisor/alerts/(\d+)/ack", page)
+    assert len(alert_ids) == 2
+    for alert_id in alert_ids:
+        response = post_form(
+            client, f"/supervisor/alerts/{alert_id}/ack", {}, from_page="/supervisor"
+        )
+        assert response.status_code == 303
     assert 'id="no-alerts"' in client.get("/supervisor").text
 
 

@@ -63,7 +63,7 @@ def test_a_stored_application_reads_back_with_stage_clocks_and_events(services: 
     loaded = get_application(services, app.id)
     assert loaded.stage == "acceptance"
     assert loaded.three_zero
-    assert [c.kind for c in loaded.clocks] == ["full_process"]
+    assert sorted(c.kind for c in loaded.clocks) == ["full_process", "stage:acceptance"]
     with Session(services.engine) as session:
         events = ApplicationRepository(session).events(app.id)
     assert [e.action for e in events] == ["received"]

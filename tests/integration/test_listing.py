@@ -34,14 +34,12 @@ def test_a_page_of_thirty_costs_the_same_queries_as_a_page_of_three(services: Se
         assert statements_for_a_page(services) == three
 
 
-def test_sorting_by_due_puts_the_most_urgent_first_and_those_without_a_clock_last(
-    services: Services,
-) -> None:
+def test_sorting_by_due_puts_the_most_urgent_first(services: Services) -> None:
+    # every application has a clock now (acceptance: 1 working day, issue 12 part 4)
     with freeze_time("2026-09-28 02:00:00") as frozen:
-        residential = receive(services, "lv_residential")  # no clock during acceptance
-        later = receive(services)  # 15 working days from 28 September
+        later = receive(services)  # acceptance due 29 September
         frozen.move_to("2026-09-10 02:00:00")
-        earlier = receive(services)  # 15 working days from 10 September
+        earlier = receive(services)  # acceptance due 11 September
         items, total = list_applications(services, EVERYTHING, Filters(), "due")
-    assert total == 3
-    assert [i["number"] for i in items] == [earlier.number, later.number, residential.number]
+    assert total == 2
+    assert [i["number"] for i in items] == [earlier.number, later.number]

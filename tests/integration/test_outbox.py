@@ -15,12 +15,19 @@ import pytest
 from freezegun import freeze_time
 from sqlmodel import Session, col, select
 
-from factories import receive
+from factories import full_process_only, receive
+from gridconnect.config.policy import Policy, load_policy
 from gridconnect.services.context import Services
 from gridconnect.services.outbox import MAX_ATTEMPTS, deliver_due, retry_delay
 from gridconnect.services.sla_scan import scan
 from gridconnect.store.tables import OutboxRow
 from gridconnect.timesource import SHANGHAI, as_utc
+
+
+@pytest.fixture(scope="module")
+def policy() -> Policy:
+    """These tests follow the full-process clock alone (see `full_process_only`)."""
+    return full_process_only(load_policy())
 
 
 @dataclass

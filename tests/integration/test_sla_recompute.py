@@ -11,8 +11,9 @@ from freezegun import freeze_time
 from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
-from factories import receive
+from factories import full_process_only, receive
 from gridconnect.calendar import WorkingCalendar, parse_notice
+from gridconnect.config.policy import Policy, load_policy
 from gridconnect.config.settings import get_settings
 from gridconnect.services.applications import get_application
 from gridconnect.services.audit import verify_chains
@@ -38,6 +39,12 @@ name = "元旦"
 dates = [2027-01-01, 2027-01-02, 2027-01-03, 2027-01-04]
 """
 CHANNEL = "http://127.0.0.1:9/robot"
+
+
+@pytest.fixture(scope="module")
+def policy() -> Policy:
+    """These tests follow the full-process clock alone (see `full_process_only`)."""
+    return full_process_only(load_policy())
 
 
 def local(moment: str) -> datetime:
@@ -78,6 +85,7 @@ def alert_rows(services: Services) -> list[AlertRow]:
 def test_a_deadline_in_2027_is_provisional_until_the_2027_notice_is_loaded(
     services: Services, calendar: WorkingCalendar, policy
 ) -> None:  # type: ignore[no-untyped-def]
+
     app = received_before_new_year(services)
     before = full_process(services, app)
     assert before.provisional

@@ -9,7 +9,8 @@ from freezegun import freeze_time
 from sqlalchemy import event, text
 from sqlmodel import Session, col, select
 
-from factories import advance_to_end, receive
+from factories import advance_to_end, full_process_only, receive
+from gridconnect.config.policy import Policy, load_policy
 from gridconnect.services.applications import get_application, perform
 from gridconnect.services.context import Services
 from gridconnect.services.sla_scan import ScanResult, scan
@@ -19,6 +20,12 @@ from gridconnect.workflow.errors import VersionConflict
 from gridconnect.workflow.model import Application
 
 CHANNEL = "http://127.0.0.1:9/robot"
+
+
+@pytest.fixture(scope="module")
+def policy() -> Policy:
+    """These tests follow the full-process clock alone (see `full_process_only`)."""
+    return full_process_only(load_policy())
 
 
 def local(moment: str) -> datetime:
@@ -59,6 +66,7 @@ def full_process(services: Services, app: Application):  # type: ignore[no-untyp
 def test_an_application_received_before_national_day_is_warned_on_the_22nd_and_breached_on_the_24th(
     services: Services,
 ) -> None:
+
     app = received(services, "2026-09-28 10:00")
     assert full_process(services, app).due_at == local("2026-10-24 00:00")  # end of 10-23
 

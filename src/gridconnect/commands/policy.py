@@ -36,7 +36,9 @@ def _load(file: Path | None) -> Policy:
 
 @policy_app.command("check")
 def check_command(file: Path = typer.Argument(..., help="Policy TOML file to validate.")) -> None:
-    """Validate a policy file; print "ok" or every problem (exit 1)."""
+    """Validate a policy file, and check it against the ledger's own requirements (a
+    policy may be stricter than the ledger, never looser); print "ok" or every problem,
+    each with its rule, ledger item and line (exit 1)."""
     policy = _load(file)
     typer.echo(f"ok: {len(policy.kinds)} kinds, {len(policy.rules)} rules")
 
@@ -61,6 +63,9 @@ def schema_command() -> None:
 def standards_command(
     on: str | None = typer.Option(None, "--on", help="Date (YYYY-MM-DD); default today."),
     city: str | None = typer.Option(None, "--city", help="Show as this city applies them."),
+    company: str | None = typer.Option(
+        None, "--company", help="Only this company's rules (sgcc or local); default both."
+    ),
     file: Path | None = typer.Option(
         None, "--file", help="Policy file (default: the effective one)."
     ),
@@ -73,5 +78,5 @@ def standards_command(
     except ValueError:
         typer.echo(f"--on must be a date like 2022-03-01, not {on!r}", err=True)
         raise typer.Exit(2) from None
-    data = service_standards(_load(file), day, city)
+    data = service_standards(_load(file), day, city, company)
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -21,6 +21,7 @@ from importlib import resources
 from typing import Any
 
 from gridconnect.config.policy_model import ApplicationFacts, Policy, SlaRule
+from gridconnect.config.vocabulary import Company
 
 
 @dataclass(frozen=True)
@@ -128,9 +129,32 @@ def check_against_ledger(
     found += _check_kinds(policy, ledger)
     found += _check_limits(policy, ledger, cities)
     found += _check_city_rules(policy)
-    found += _check_three_zero(policy, ledger)
+    found += _check_three_zero(policy, ledger, cities)
     found += _check_on_site(policy, ledger)
     return list(dict.fromkeys(found))  # the same finding from several samples, once
+
+
+def place(violation: LedgerViolation, policy: Policy) -> str:
+    """Where a violation is, named as `policy_errors` names places (so `with_line` finds
+    the line of its `[[rules]]`, `[[three_zero_thresholds]]`, `[kinds.x]` or section)."""
+    where = violation.where
+    section = str(where[0])
+    if section == "rules" and len(where) > 1:
+        return f"rule {policy.rules[int(where[1])].id!r}"
+    if section == "three_zero_thresholds" and len(where) > 1:
+        return f"three_zero_thresholds[{where[1]}]"
+    if section == "kinds" and len(where) > 1:
+        stage = f", stage {where[3]!r}" if len(where) > 3 else ""
+        return f"kind {where[1]!r}{stage}"
+    return f"[{section}]"
+
+
+def ledger_problems(policy: Policy, cities: Iterable[str]) -> list[str]:
+    """Each violation as `<place>: <message>（违反台账 Lnn）`, in the policy's terms."""
+    return [
+        f"{place(v, policy)}: {v.message}（违反台账 {v.item}）"
+        for v in check_against_ledger(policy, cities)
+    ]
 
 
 # -- stages and documents (L33–L35) -------------------------------------------------
@@ -208,11 +232,13 @@ def _samples(
             supply=supply,
             three_zero=bool(sample.get("three_zero", False)),
             on_site_reply=bool(sample.get("on_site_reply", False)),
+            company=company,
         )
         for kind in limit.kinds
         for city in cities
         for day in days
         for supply in supplies
+        for company in Company.codes()
     ]
 
 
@@ -232,7 +258,10 @@ def _check_limits(
             if facts.kind not in policy.kinds:
                 continue
             rule = policy.rule_for(limit.clock, facts)
-            scope = f"{facts.kind}（{facts.city}，{facts.received_on.isoformat()} 起受理）"
+            scope = (
+                f"{facts.kind}（{facts.company}，{facts.city}，"
+                f"{facts.received_on.isoformat()} 起受理）"
+            )
             if rule is None or rule.limit_working_days is None:
                 found.append(
                     LedgerViolation(
@@ -261,8 +290,14 @@ def _overlap(a: SlaRule, b: SlaRule) -> bool:
     )
 
 
+def _same_companies(a: SlaRule, b: SlaRule) -> bool:
+    """Whether some company's applications fall under both rules."""
+    return a.company is None or b.company is None or a.company == b.company
+
+
 def _check_city_rules(policy: Policy) -> list[LedgerViolation]:
-    """A city may set stricter limits than the province, never looser (L12)."""
+    """A city may set stricter limits than the province, never looser (L12), compared
+    where both bind the same company's applications."""
     found: list[LedgerViolation] = []
     province = [r for r in policy.rules if r.city is None and r.limit_working_days is not None]
     for rule in policy.rules:
@@ -272,6 +307,7 @@ def _check_city_rules(policy: Policy) -> list[LedgerViolation]:
             assert wider.limit_working_days is not None
             if (
                 wider.clock == rule.clock
+                and _same_companies(wider, rule)
                 and set(wider.kinds) & set(rule.kinds)
                 and dict(wider.conditions) == dict(rule.conditions)
                 and _overlap(rule, wider)
@@ -304,34 +340,47 @@ def _threshold_days(policy: Policy, since: date | None = None) -> list[date]:
     return sorted(days)
 
 
-def _capacity_on(policy: Policy, area_class: str, day: date) -> tuple[float | None, int | None]:
-    """The 三零 capacity in force for an area class (first matching, as the engine reads)."""
-    for index, threshold in enumerate(policy.three_zero_thresholds):
-        if threshold.in_force(day) and area_class in threshold.area_classes:
-            return threshold.max_capacity_kw, index
-    return None, None
+def _capacity_on(
+    policy: Policy, area_class: str, day: date, city: str | None
+) -> tuple[float | None, int | None]:
+    """The 三零 capacity in force for an area class in a city (None: the province's),
+    as the engine reads it: the city's own threshold wins."""
+    threshold = policy.three_zero_threshold(area_class, day, city)
+    if threshold is None:
+        return None, None
+    return threshold.max_capacity_kw, policy.three_zero_thresholds.index(threshold)
 
 
-def _check_three_zero(policy: Policy, ledger: LedgerBaseline) -> list[LedgerViolation]:
+def _check_three_zero(
+    policy: Policy, ledger: LedgerBaseline, cities: tuple[str, ...]
+) -> list[LedgerViolation]:
     found: list[LedgerViolation] = []
-    for floor in ledger.three_zero:
-        for day in _threshold_days(policy, floor.binds_from):
-            short: dict[tuple[str | int, ...], list[str]] = {}
-            for area_class in floor.area_classes:
-                capacity, index = _capacity_on(policy, area_class, day)
-                if capacity is None or capacity < floor.min_capacity_kw:
-                    shown = "无" if capacity is None else f"{capacity:g} kW"
-                    short.setdefault(_threshold_place(index), []).append(f"{area_class} {shown}")
-            found += [
-                LedgerViolation(
-                    where,
-                    floor.source,
-                    f"自 {day.isoformat()} 起的“三零”容量（{'，'.join(classes)}）"
-                    f"低于台账的 {floor.min_capacity_kw:g} kW",
-                )
-                for where, classes in short.items()
-            ]
-    found += _check_never_shrinks(policy)
+    for city in (None, *cities):
+        for floor in ledger.three_zero:
+            found += _check_floor(policy, floor, city)
+        found += _check_never_shrinks(policy, city)
+    found += _check_city_thresholds(policy)
+    return found
+
+
+def _check_floor(policy: Policy, floor: LedgerThreeZero, city: str | None) -> list[LedgerViolation]:
+    found: list[LedgerViolation] = []
+    for day in _threshold_days(policy, floor.binds_from):
+        short: dict[tuple[str | int, ...], list[str]] = {}
+        for area_class in floor.area_classes:
+            capacity, index = _capacity_on(policy, area_class, day, city)
+            if capacity is None or capacity < floor.min_capacity_kw:
+                shown = "无" if capacity is None else f"{capacity:g} kW"
+                short.setdefault(_threshold_place(index), []).append(f"{area_class} {shown}")
+        found += [
+            LedgerViolation(
+                where,
+                floor.source,
+                f"自 {day.isoformat()} 起的“三零”容量（{'，'.join(classes)}）"
+                f"低于台账的 {floor.min_capacity_kw:g} kW",
+            )
+            for where, classes in short.items()
+        ]
     return found
 
 
@@ -339,7 +388,7 @@ def _threshold_place(index: int | None) -> tuple[str | int, ...]:
     return ("three_zero_thresholds", index) if index is not None else ("three_zero_thresholds",)
 
 
-def _check_never_shrinks(policy: Policy) -> list[LedgerViolation]:
+def _check_never_shrinks(policy: Policy, city: str | None) -> list[LedgerViolation]:
     """Once an area class has 三零 up to some capacity, no later period offers less (L38)."""
     found: list[LedgerViolation] = []
     best: dict[str, float] = {}
@@ -347,7 +396,7 @@ def _check_never_shrinks(policy: Policy) -> list[LedgerViolation]:
     for day in _threshold_days(policy):
         shrunk: dict[tuple[str | int, ...], list[str]] = {}
         for area_class in classes:
-            capacity, index = _capacity_on(policy, area_class, day)
+            capacity, index = _capacity_on(policy, area_class, day, city)
             before = best.get(area_class)
             if before is not None and (capacity is None or capacity < before):
                 shown = "取消" if capacity is None else f"{capacity:g} kW"
@@ -365,6 +414,29 @@ def _check_never_shrinks(policy: Policy) -> list[LedgerViolation]:
             )
             for where, changes in shrunk.items()
         ]
+    return found
+
+
+def _check_city_thresholds(policy: Policy) -> list[LedgerViolation]:
+    """A pilot city's 三零 threshold may be higher than the province's, never lower (L12)."""
+    found: list[LedgerViolation] = []
+    for index, threshold in enumerate(policy.three_zero_thresholds):
+        if threshold.city is None:
+            continue
+        days = [d for d in _threshold_days(policy) if threshold.in_force(d)]
+        for day in [threshold.in_force_from, *days]:
+            for area_class in threshold.area_classes:
+                province, _ = _capacity_on(policy, area_class, day, None)
+                if province is not None and threshold.max_capacity_kw < province:
+                    found.append(
+                        LedgerViolation(
+                            ("three_zero_thresholds", index),
+                            "L12, L38",
+                            f"{threshold.city}自 {day.isoformat()} 起的“三零”容量"
+                            f"（{area_class} {threshold.max_capacity_kw:g} kW）低于全省的 "
+                            f"{province:g} kW；各市只可从严，不可缩小“三零”范围",
+                        )
+                    )
     return found
 
 

@@ -18,9 +18,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from gridconnect.config import policy_errors
+from gridconnect.config.ledger_check import ledger_problems
 from gridconnect.config.policy_checks import rule_problems, threshold_problems
 from gridconnect.config.policy_file import PolicyFile, validation_context
 from gridconnect.config.policy_model import (
+    CITIES,
     SUSPENSION_REASONS,
     ApplicationFacts,
     DocumentType,
@@ -97,6 +99,7 @@ def _to_domain(file: PolicyFile) -> Policy:
             target_working_days=r.target_working_days,
             source=r.source,
             conditions=MappingProxyType(dict(r.conditions)),
+            company=str(r.company) if r.company is not None else None,
         )
         for r in file.rules
     )
@@ -107,6 +110,7 @@ def _to_domain(file: PolicyFile) -> Policy:
             tuple(str(a) for a in t.area_classes),
             t.max_capacity_kw,
             t.source,
+            str(t.city) if t.city is not None else None,
         )
         for t in file.three_zero_thresholds
     )
@@ -131,11 +135,17 @@ def _to_domain(file: PolicyFile) -> Policy:
             {str(k): FeeSpec(three_zero=f.three_zero, other=f.other) for k, f in file.fees.items()}
         ),
         documents=MappingProxyType(documents),
+        stall_working_days=file.stall_working_days,
     )
 
 
 def build_policy(data: Mapping[str, Any], origin: str = "<policy>") -> Policy:
-    """Validate parsed TOML data; every problem is collected, then one PolicyError raised."""
+    """Validate parsed TOML data; every problem is collected, then one PolicyError raised.
+
+    A well-formed policy is then checked against the ledger's own requirements
+    (`ledger_baseline.toml`): one that is looser than the ledger is refused too, with
+    every violation at once, so the CLI, start-up and the admin page all refuse it.
+    """
     try:
         file = PolicyFile.model_validate(data, context=validation_context(data))
     except ValidationError as exc:
@@ -144,6 +154,9 @@ def build_policy(data: Mapping[str, Any], origin: str = "<policy>") -> Policy:
     problems = rule_problems(policy.rules) + threshold_problems(policy.three_zero_thresholds)
     if problems:
         raise _refuse(origin, problems)
+    violations = ledger_problems(policy, CITIES)
+    if violations:
+        raise _refuse(origin, violations)
     return policy
 
 
@@ -189,6 +202,7 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
     """The effective policy as JSON-ready data (for `gridconnect policy show`)."""
     return {
         "warn_working_days": policy.warn_working_days,
+        "stall_working_days": policy.stall_working_days,
         "documents": {code: doc.name for code, doc in policy.documents.items()},
         "kinds": {
             code: {
@@ -210,6 +224,7 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
                 "in_force_from": _date_text(r.in_force_from),
                 "in_force_until": _date_text(r.in_force_until),
                 "city": r.city,
+                "company": r.company,
                 "conditions": dict(r.conditions),
                 "source": r.source,
             }
@@ -221,6 +236,7 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
                 "in_force_until": _date_text(t.in_force_until),
                 "area_classes": list(t.area_classes),
                 "max_capacity_kw": t.max_capacity_kw,
+                "city": t.city,
                 "source": t.source,
             }
             for t in policy.three_zero_thresholds

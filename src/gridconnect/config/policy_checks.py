@@ -29,13 +29,15 @@ def rule_problems(rules: tuple[SlaRule, ...]) -> list[str]:
             if (
                 a.clock == b.clock
                 and a.city == b.city
+                and a.company == b.company
                 and shared
                 and dict(a.conditions) == dict(b.conditions)
                 and _overlap(a.in_force_from, a.in_force_until, b.in_force_from, b.in_force_until)
             ):
                 problems.append(
                     f"rule {b.id!r}: overlaps rule {a.id!r} (clock {a.clock!r}, "
-                    f"city {a.city or 'province'}, kinds {', '.join(shared)}, "
+                    f"city {a.city or 'province'}, company {a.company or 'any'}, "
+                    f"kinds {', '.join(shared)}, "
                     "same conditions, date ranges overlap)"
                 )
     return problems
@@ -47,8 +49,10 @@ def threshold_problems(thresholds: tuple[ThreeZeroThreshold, ...]) -> list[str]:
         for j in range(i + 1, len(thresholds)):
             b = thresholds[j]
             common = [x for x in a.area_classes if x in b.area_classes]
-            if common and _overlap(
-                a.in_force_from, a.in_force_until, b.in_force_from, b.in_force_until
+            if (
+                common
+                and a.city == b.city
+                and _overlap(a.in_force_from, a.in_force_until, b.in_force_from, b.in_force_until)
             ):
                 problems.append(
                     f"three_zero_thresholds[{j}] ({b.source}): overlaps an earlier threshold "

@@ -37,6 +37,7 @@ NOUNS: Mapping[str, str] = {
     "fees": "kind",
     "area_classes": "area class",
     "city": "city",
+    "company": "company",
     "supply": "supply",
     "limit_working_days": "limit",
     "target_working_days": "target",
@@ -146,7 +147,7 @@ _HEADERS: tuple[tuple[str, Callable[[re.Match[str]], str]], ...] = (
     (r"kind '([^']*)'", lambda m: rf"^\s*\[kinds\.{re.escape(m.group(1))}\]"),
     (r"fees for kind '([^']*)'", lambda m: rf"^\s*\[fees\.{re.escape(m.group(1))}\]"),
     (r"\[(\w+)\]", lambda m: rf"^\s*\[{m.group(1)}\]"),
-    (r"(warn_working_days)", lambda m: rf"^\s*{m.group(1)}\s*="),
+    (r"(warn_working_days|stall_working_days)", lambda m: rf"^\s*{m.group(1)}\s*="),
 )
 
 

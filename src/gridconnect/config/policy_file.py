@@ -30,7 +30,7 @@ from pydantic_core import PydanticCustomError
 
 from gridconnect.config import conditions
 from gridconnect.config.policy_model import FULL_PROCESS, GOV_APPROVAL, STAGE_PREFIX
-from gridconnect.config.vocabulary import AreaClass, City, Kind, Supply
+from gridconnect.config.vocabulary import AreaClass, City, Company, Kind, Supply
 
 Text = Annotated[str, Field(min_length=1, pattern=r"\S")]
 WorkingDays = Annotated[int, Field(strict=True, ge=0)]
@@ -124,6 +124,9 @@ class RuleFile(Section):
     conditions: dict[str, Any] = Field(
         default={}, description="all must hold: " + ", ".join(conditions.CONDITION_KEYS)
     )
+    company: Company | None = Field(
+        default=None, description="the supply company the rule binds; none = both"
+    )
 
     @field_validator("clock")
     @classmethod
@@ -191,6 +194,9 @@ class ThresholdFile(Section):
     area_classes: Annotated[list[AreaClass], Field(min_length=1)]
     max_capacity_kw: Amount
     source: Text
+    city: City | None = Field(
+        default=None, description="a pilot city's own threshold; none = the province's"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> ThresholdFile:
@@ -234,6 +240,11 @@ class PolicyFile(Section):
     model_config = ConfigDict(title="gridconnect policy")
 
     warn_working_days: WorkingDays = 1
+    stall_working_days: Annotated[int, Field(strict=True, ge=1)] = Field(
+        default=5,
+        description="an application with no action for this many working days at any "
+        "stage raises a stall alert once",
+    )
     documents: Annotated[dict[str, Text], AfterValidator(_no_commitment_letter)]
     stages: dict[str, Text]
     kinds: dict[Kind, KindFile]

@@ -101,6 +101,8 @@ class ApplicationFacts:
     supply: str | None
     three_zero: bool
     on_site_reply: bool
+    #: the supply company (`sgcc`, `local`); None matches only rules for every company
+    company: str | None = None
 
 
 def _in_force(on: date, start: date, until: date | None) -> bool:
@@ -126,6 +128,8 @@ class SlaRule:
     target_working_days: int | None
     source: str
     conditions: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    #: the supply company the rule binds (`sgcc`, `local`); None = both
+    company: str | None = None
 
     @property
     def stage(self) -> str | None:
@@ -143,6 +147,7 @@ class SlaRule:
             facts.kind in self.kinds
             and self.in_force(facts.received_on)
             and (self.city is None or self.city == facts.city)
+            and (self.company is None or self.company == facts.company)
             and self.conditions_hold(facts)
         )
 
@@ -156,9 +161,18 @@ class ThreeZeroThreshold:
     area_classes: tuple[str, ...]
     max_capacity_kw: float
     source: str
+    #: a pilot city's own threshold (L11, L36, L41) wins there over the province's (None)
+    city: str | None = None
 
     def in_force(self, on: date) -> bool:
         return _in_force(on, self.in_force_from, self.in_force_until)
+
+    def covers(self, area_class: str, on: date, city: str | None) -> bool:
+        return (
+            self.in_force(on)
+            and area_class in self.area_classes
+            and (self.city is None or self.city == city)
+        )
 
 
 @dataclass(frozen=True)
@@ -200,6 +214,8 @@ class Policy:
     fees: Mapping[str, FeeSpec] = field(default_factory=dict, hash=False)
     #: every document type the policy names (code -> DocumentType)
     documents: Mapping[str, DocumentType] = field(default_factory=dict, hash=False)
+    #: an application with no action for this many working days at any stage is stalled
+    stall_working_days: int = 5
 
     # -- kinds, stages, documents -------------------------------------------------
     def kind(self, kind: str) -> KindSpec:
@@ -244,15 +260,18 @@ class Policy:
     def rule_for(self, clock: str, facts: ApplicationFacts) -> SlaRule | None:
         """The rule for this clock in force on the receipt date, or None if none applies.
 
-        A rule of the application's city wins over the province's (city None); among
-        several that match, the most specific (most conditions) wins; then the one most
-        recently in force; then the first declared.
+        A rule of the application's city wins over the province's (L11–12: cities set
+        their own, stricter limits). Among those, the most specific wins: most conditions
+        first, then a rule of the application's company over one for every company, then
+        the one most recently in force, then the first declared. Conditions come before
+        company so that a company's assessment default (`stage.supply_plan.single`, 15
+        days) never displaces a ledger rule that names more (L26's on-site reply, 0 days).
         """
         candidates = [r for r in self.rules if r.clock == clock and r.applies_to(facts)]
         if not candidates:
             return None
         pool = [r for r in candidates if r.city is not None] or candidates
-        return max(pool, key=lambda r: (len(r.conditions), r.in_force_from))
+        return max(pool, key=lambda r: (len(r.conditions), r.company is not None, r.in_force_from))
 
     def clocks_for(self, facts: ApplicationFacts) -> list[SlaRule]:
         """Every clock rule that applies (full_process, gov_approval, then stages in order),
@@ -263,11 +282,24 @@ class Policy:
         return [rule for rule in found if rule is not None]
 
     # -- eligibility ----------------------------------------------------------------
+    def three_zero_threshold(
+        self, area_class: str, on: date, city: str | None = None
+    ) -> ThreeZeroThreshold | None:
+        """The 三零 threshold in force: the city's own (pilots) wins over the province's."""
+        matching = [t for t in self.three_zero_thresholds if t.covers(area_class, on, city)]
+        return next((t for t in matching if t.city is not None), None) or next(iter(matching), None)
+
     def is_three_zero(
-        self, kind: str, area_class: str, capacity_kw: float, received_on: date
+        self,
+        kind: str,
+        area_class: str,
+        capacity_kw: float,
+        received_on: date,
+        city: str | None = None,
     ) -> bool:
         """三零 service: the policy's always-kinds (residential, L1, L37); HV never; LV
-        non-residential by the capacity threshold in force on the receipt date (L4, L6)."""
+        non-residential by the capacity threshold in force on the receipt date (L4, L6),
+        the city's own where it has one."""
         self.kind(kind)
         if area_class not in AREA_CLASSES:
             raise InvalidInput(
@@ -278,10 +310,9 @@ class Policy:
             return True
         if kind != Kind.LV_NONRESIDENTIAL:
             return False
-        for threshold in self.three_zero_thresholds:
-            if threshold.in_force(received_on) and area_class in threshold.area_classes:
-                return capacity_kw <= threshold.max_capacity_kw
-        return False  # no threshold in force (e.g. before 2021)
+        threshold = self.three_zero_threshold(area_class, received_on, city)
+        # no threshold in force (before 2022): no 三零 for non-residential customers
+        return threshold is not None and capacity_kw <= threshold.max_capacity_kw
 
     def is_on_site_reply(
         self,
@@ -313,6 +344,7 @@ class Policy:
         area_class: str,
         voltage_kv: float | None = None,
         supply: str | None = None,
+        company: str | None = None,
     ) -> ApplicationFacts:
         """Facts with `three_zero` and `on_site_reply` worked out by this policy."""
         return ApplicationFacts(
@@ -322,6 +354,7 @@ class Policy:
             capacity=capacity,
             voltage_kv=voltage_kv,
             supply=supply,
-            three_zero=self.is_three_zero(kind, area_class, capacity, received_on),
+            three_zero=self.is_three_zero(kind, area_class, capacity, received_on, city),
             on_site_reply=self.is_on_site_reply(kind, capacity, voltage_kv, supply, received_on),
+            company=company,
         )

@@ -53,15 +53,24 @@ def _implied(narrow: SlaRule, broad: SlaRule) -> bool:
     return rule_conditions.implies(narrow.conditions, broad.conditions)
 
 
-def _rules_shown(policy: Policy, kind: KindSpec, on: date, city: str | None) -> list[SlaRule]:
+def _rules_shown(
+    policy: Policy, kind: KindSpec, on: date, city: str | None, company: str | None
+) -> list[SlaRule]:
     """The rules in force on `on` for this kind, clock by clock, in declaration order.
 
     With a city, its own rules are shown, and a province rule only where no city rule
-    would win over it (a city rule wins whenever it matches, see `Policy.rule_for`)."""
+    would win over it (a city rule wins whenever it matches, see `Policy.rule_for`).
+    With a company, only rules for that company or for both; without, every company's
+    (each entry names its company)."""
     shown: list[SlaRule] = []
     for clock in _clock_order(kind):
         rules = [
-            r for r in policy.rules if r.clock == clock and kind.code in r.kinds and r.in_force(on)
+            r
+            for r in policy.rules
+            if r.clock == clock
+            and kind.code in r.kinds
+            and r.in_force(on)
+            and (company is None or r.company in (None, company))
         ]
         own = [r for r in rules if city is not None and r.city == city]
         shown += [
@@ -89,13 +98,16 @@ def _limit_entry(policy: Policy, kind: KindSpec, rule: SlaRule) -> dict[str, Any
         "conditions": dict(rule.conditions),
         "conditions_text": conditions_text(policy, rule.conditions, kind.code),
         "city": rule.city,
+        "company": rule.company,
         "in_force_from": rule.in_force_from.isoformat(),
         "in_force_until": rule.in_force_until.isoformat() if rule.in_force_until else None,
         "source": rule.source,
     }
 
 
-def _three_zero_scope(policy: Policy, kind: KindSpec, on: date) -> list[dict[str, Any]]:
+def _three_zero_scope(
+    policy: Policy, kind: KindSpec, on: date, city: str | None
+) -> list[dict[str, Any]]:
     always = policy.three_zero_always
     if kind.code in always.kinds:
         return [
@@ -108,27 +120,37 @@ def _three_zero_scope(policy: Policy, kind: KindSpec, on: date) -> list[dict[str
     if kind.code != Kind.LV_NONRESIDENTIAL:
         return []
     scope = []
-    for t in policy.three_zero_thresholds:
-        if t.in_force(on):
+    # a city page shows the city's own thresholds where it has them (pilots), else the
+    # province's; the province page shows the province's
+    shown = [t for t in policy.three_zero_thresholds if t.in_force(on) and t.city in (None, city)]
+    own_classes = {a for t in shown if t.city is not None for a in t.area_classes}
+    for t in shown:
+        if t.city is not None or not own_classes & set(t.area_classes):
             areas = "、".join(AreaClass(a).label for a in t.area_classes)
             scope.append(
                 {
                     "text": f"{areas}地区报装容量{num(t.max_capacity_kw)}千瓦及以下",
                     "area_classes": list(t.area_classes),
                     "max_capacity_kw": t.max_capacity_kw,
+                    "city": t.city,
                     "source": t.source,
                 }
             )
     return scope
 
 
-def service_standards(policy: Policy, on: date, city: str | None = None) -> dict[str, Any]:
-    """The service standards in force on `on` (province-wide, or as `city` applies them):
+def service_standards(
+    policy: Policy, on: date, city: str | None = None, company: str | None = None
+) -> dict[str, Any]:
+    """The service standards in force on `on` (province-wide, or as `city` applies them;
+    every company's rules, or those `company` applies):
     per kind its name, stages in order with their documents, the time limits in force on
     that date (per clock, conditions in Chinese, target), 三零 scope and fees."""
     kinds: dict[str, Any] = {}
     for code, kind in policy.kinds.items():
-        limits = [_limit_entry(policy, kind, r) for r in _rules_shown(policy, kind, on, city)]
+        limits = [
+            _limit_entry(policy, kind, r) for r in _rules_shown(policy, kind, on, city, company)
+        ]
         stages = [
             {
                 "code": stage.code,
@@ -145,7 +167,7 @@ def service_standards(policy: Policy, on: date, city: str | None = None) -> dict
             "stage_count": len(stages),
             "stages": stages,
             "limits": limits,
-            "three_zero_scope": _three_zero_scope(policy, kind, on),
+            "three_zero_scope": _three_zero_scope(policy, kind, on, city),
             "fees": {
                 "three_zero": fee.three_zero if fee else None,
                 "other": fee.other if fee else None,
@@ -154,6 +176,7 @@ def service_standards(policy: Policy, on: date, city: str | None = None) -> dict
     return {
         "date": on.isoformat(),
         "city": city,
+        "company": company,
         "unit": "工作日",
         "kinds": kinds,
         "suspension_reasons": [{"code": r.code, "name": r.name} for r in policy.suspension_reasons],

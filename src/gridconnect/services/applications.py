@@ -59,6 +59,7 @@ def receive_application(
         area_class=new.area_class,
         voltage_kv=new.voltage_kv if hv else None,
         supply=new.supply if hv else None,
+        company=new.company,
     )
     app = Application(
         number="",

@@ -6,6 +6,13 @@ provisional flag changed are then loaded, changed and saved through the reposito
 each change is versioned and lands in the application's hash-chained audit trail as a
 `deadline_recomputed` event with the old and new due.
 
+After a policy change the limit itself may move (one reading of every completion date
+put 2022 receipts under L3's 20 days, not L6's 15): each open clock's rule is looked up
+again for its application, as at receipt, and a clock whose rule now gives another limit
+takes that rule's id, limit and target before it is rescheduled; the event records the old
+and new limit. A clock whose rule no longer applies at all keeps its limit (nothing is
+stopped behind a supervisor's back); a clock the new policy would add is not started.
+
 Alerts follow the new due: a warning whose warning instant is now in the future, or a
 breach whose due is now in the future, is withdrawn (the alert row keeps its history and
 gets `cleared_at`); the scan that runs at the end raises whatever the new dues call for,
@@ -24,14 +31,15 @@ from sqlalchemy import Engine, select, update
 from sqlmodel import Session
 
 from gridconnect.calendar import WorkingCalendar
-from gridconnect.config.policy_model import Policy
+from gridconnect.config.policy_model import ApplicationFacts, Policy, SlaRule
 from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.services.context import Services
 from gridconnect.services.sla_scan import scan
-from gridconnect.store.tables import AlertRow, ClockRow
+from gridconnect.store.tables import AlertRow, ApplicationRow, ClockRow
 from gridconnect.store.uow import UnitOfWork
 from gridconnect.timesource import as_utc, local_date
 from gridconnect.timesource import now as system_now
+from gridconnect.workflow.application import facts as application_facts
 from gridconnect.workflow.clocks import reschedule, schedule
 from gridconnect.workflow.errors import VersionConflict
 from gridconnect.workflow.events import AlertLevel, Event
@@ -41,6 +49,7 @@ log = logging.getLogger(__name__)
 
 CLOCKS = cast(Any, ClockRow).__table__
 ALERTS = cast(Any, AlertRow).__table__
+APPLICATIONS = cast(Any, ApplicationRow).__table__
 OPEN_STATES = (ClockState.RUNNING, ClockState.PAUSED, ClockState.BREACHED)
 ACTOR = "system:recompute"
 RETRIES = 3
@@ -106,6 +115,9 @@ def _applications_to_change(
         CLOCKS.c.due_at,
         CLOCKS.c.warn_at,
         CLOCKS.c.provisional,
+        CLOCKS.c.kind.label("clock"),
+        CLOCKS.c.rule_id,
+        *(APPLICATIONS.c[name] for name in FACT_COLUMNS),
     ]
     changed: set[int] = set()
     last = 0
@@ -113,6 +125,7 @@ def _applications_to_change(
         while True:
             rows = session.execute(
                 select(*columns)
+                .join(APPLICATIONS, APPLICATIONS.c.id == CLOCKS.c.application_id)
                 .where(
                     CLOCKS.c.id > last,
                     CLOCKS.c.stopped_at.is_(None),
@@ -126,6 +139,10 @@ def _applications_to_change(
             last = rows[-1].id
             for row in rows:
                 result.clocks_checked += 1
+                rule = _rule_now(policy, row.clock, _row_facts(row))
+                if rule is not None and _identity(rule) != (row.rule_id, row.limit_working_days):
+                    changed.add(row.application_id)
+                    continue
                 plan = schedule(
                     calendar,
                     as_utc(row.started_at),
@@ -137,6 +154,61 @@ def _applications_to_change(
                 if (plan.due_at, plan.warn_at, plan.provisional) != stored:
                     changed.add(row.application_id)
     return sorted(changed)
+
+
+FACT_COLUMNS = (
+    "kind",
+    "city",
+    "received_at",
+    "capacity",
+    "voltage_kv",
+    "supply",
+    "three_zero",
+    "on_site_reply",
+    "company",
+)
+
+
+def _row_facts(row: Any) -> ApplicationFacts:
+    """The same facts `workflow.application.facts` gives, from the joined row."""
+    return ApplicationFacts(
+        kind=row.kind,
+        city=row.city,
+        received_on=local_date(as_utc(row.received_at)),
+        capacity=row.capacity,
+        voltage_kv=row.voltage_kv,
+        supply=row.supply,
+        three_zero=row.three_zero,
+        on_site_reply=row.on_site_reply,
+        company=row.company,
+    )
+
+
+def _rule_now(policy: Policy, clock: str, facts: ApplicationFacts) -> SlaRule | None:
+    """The rule the policy now gives this clock, if it gives one with a limit."""
+    rule = policy.rule_for(clock, facts)
+    return rule if rule is not None and rule.limit_working_days is not None else None
+
+
+def _identity(rule: SlaRule) -> tuple[str, int | None]:
+    return rule.id, rule.limit_working_days
+
+
+def _take_rule(clock: Clock, rule: SlaRule | None) -> dict[str, Any]:
+    """Give the clock the policy's current rule; what changed, for the audit event."""
+    if rule is None or _identity(rule) == (clock.rule_id, clock.limit_working_days):
+        return {}
+    assert rule.limit_working_days is not None
+    moved = {
+        "old_rule_id": clock.rule_id,
+        "new_rule_id": rule.id,
+        "old_limit_working_days": clock.limit_working_days,
+        "new_limit_working_days": rule.limit_working_days,
+    }
+    clock.rule_id = rule.id
+    clock.limit_working_days = rule.limit_working_days
+    clock.target_working_days = rule.target_working_days
+    return moved
 
 
 def _recompute_application(
@@ -173,10 +245,12 @@ def _reschedule(
 ) -> tuple[int, int, int]:
     """Reschedule the open clocks in memory; (clocks changed, warnings, breaches withdrawn)."""
     changed = warnings = breaches = 0
+    facts = application_facts(policy, app)
     for clock in app.open_clocks():
         old_due, old_warn, old_provisional = clock.due_at, clock.warn_at, clock.provisional
+        moved = _take_rule(clock, _rule_now(policy, clock.kind, facts))
         reschedule(calendar, clock, policy.warn_working_days)
-        if (clock.due_at, clock.warn_at, clock.provisional) == (
+        if not moved and (clock.due_at, clock.warn_at, clock.provisional) == (
             old_due,
             old_warn,
             old_provisional,
@@ -198,6 +272,7 @@ def _reschedule(
                     "new_due_date": _due_date(clock.due_at),
                     "provisional": clock.provisional,
                     "was_provisional": old_provisional,
+                    **moved,
                 },
             )
         )

@@ -74,6 +74,7 @@ def facts(policy: Policy, application: Application) -> ApplicationFacts:
         supply=application.supply,
         three_zero=application.three_zero,
         on_site_reply=application.on_site_reply,
+        company=application.company,
     )
 
 

@@ -94,14 +94,17 @@ def test_a_supervisor_acknowledges_a_breach_alert(page, live, sign_in, shoot):
     assert result.breached >= 1
     sign_in(page, "supervisor")
     page.goto("/supervisor")
-    row = page.locator(f"#alerts tr[data-number='{late.number}']")
+    # its acceptance (1 working day) is breached too: this is the full-process row
+    full_process = f"#alerts tr[data-number='{late.number}']"
+    row = page.locator(full_process, has_text="全过程办电时间")
     assert "超期" in row.inner_text()
     assert late.number in page.inner_text("#breaches")
     assert 'id="chart-city"' in page.content()
     shoot(page, "supervisor")
     row.locator("button:has-text('确认')").click()
     page.wait_for_selector("text=预警已确认")
-    assert page.locator(f"#alerts tr[data-number='{late.number}']").count() == 0
+    assert page.locator(full_process, has_text="全过程办电时间").count() == 0
+    assert page.locator(full_process, has_text="业务受理环节").count() == 1
 
 
 def test_an_admin_sees_each_bad_line_of_a_notice_file(page, live, sign_in, shoot, tmp_path):

@@ -9,14 +9,15 @@ from datetime import date
 
 import pytest
 
-from gridconnect.config.policy import load_policy
+from gridconnect.config.policy import SlaRule, load_policy
 
 POLICY = load_policy()
 
 
-def _limit(clock: str, kind: str, received_on: date, **facts: object) -> tuple[int | None, ...]:
+def _rule(clock: str, kind: str, received_on: date, **facts: object) -> SlaRule | None:
     defaults: dict[str, object] = {
         "city": "宝鸡",
+        "company": "sgcc",
         "capacity": 50.0,
         "area_class": "urban",
         "voltage_kv": 10.0 if kind == "hv" else None,
@@ -24,7 +25,11 @@ def _limit(clock: str, kind: str, received_on: date, **facts: object) -> tuple[i
     }
     defaults.update(facts)
     application = POLICY.application_facts(kind=kind, received_on=received_on, **defaults)  # type: ignore[arg-type]
-    rule = POLICY.rule_for(clock, application)
+    return POLICY.rule_for(clock, application)
+
+
+def _limit(clock: str, kind: str, received_on: date, **facts: object) -> tuple[int | None, ...]:
+    rule = _rule(clock, kind, received_on, **facts)
     if rule is None:
         return (None, None)
     return (rule.limit_working_days, rule.target_working_days)
@@ -44,12 +49,14 @@ def _limit(clock: str, kind: str, received_on: date, **facts: object) -> tuple[i
 def test_full_process_limit_of_three_zero_non_residential(
     received_on: date, expected: tuple[int, int | None] | None
 ) -> None:
-    limit = _limit("full_process", "lv_nonresidential", received_on)
     if expected is None:
-        assert limit[0] != 20
-        assert limit[0] != 15
+        # before L3 binds there is no 三零 for non-residential customers: the company's
+        # own commitment for customers without 三零 applies, not a ledger limit
+        rule = _rule("full_process", "lv_nonresidential", received_on)
+        assert rule is not None
+        assert rule.source == "company service commitment (configurable default)"
     else:
-        assert limit == expected
+        assert _limit("full_process", "lv_nonresidential", received_on) == expected
 
 
 @pytest.mark.parametrize(

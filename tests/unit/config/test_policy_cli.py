@@ -28,7 +28,7 @@ def test_check_of_a_good_file_prints_ok_with_counts(tmp_path: Path) -> None:
     path.write_text(default_policy_text(), encoding="utf-8")
     result = runner.invoke(policy_app, ["check", str(path)])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "ok: 3 kinds, 14 rules"
+    assert result.output.strip() == "ok: 3 kinds, 28 rules"
 
 
 def test_check_of_a_bad_file_prints_each_error_and_exits_1(tmp_path: Path) -> None:
@@ -61,12 +61,19 @@ def test_show_prints_the_effective_policy_as_json() -> None:
 
 
 def test_standards_prints_the_service_standards_of_a_date() -> None:
-    result = runner.invoke(policy_app, ["standards", "--on", "2021-06-01"])
+    result = runner.invoke(policy_app, ["standards", "--on", "2022-06-01"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["date"] == "2021-06-01"
+    assert data["date"] == "2022-06-01"
     limits = data["kinds"]["lv_nonresidential"]["limits"]
     assert limits[0]["limit_working_days"] == 20
+
+
+def test_standards_of_one_company_show_only_its_assessment_limits() -> None:
+    result = runner.invoke(policy_app, ["standards", "--on", "2022-06-01", "--company", "local"])
+    assert result.exit_code == 0, result.output
+    limits = json.loads(result.output)["kinds"]["hv"]["limits"]
+    assert {e["company"] for e in limits} == {None, "local"}
 
 
 def test_schema_prints_the_policy_files_json_schema_for_editors() -> None:
@@ -76,7 +83,11 @@ def test_schema_prints_the_policy_files_json_schema_for_editors() -> None:
     assert schema["title"] == "gridconnect policy"
     assert schema["additionalProperties"] is False  # an editor flags a typo in a key
     assert {"rules", "kinds", "on_site_reply", "three_zero_always"} <= set(schema["properties"])
+    assert schema["properties"]["stall_working_days"]["minimum"] == 1
+    assert schema["properties"]["stall_working_days"]["default"] == 5
     rule = schema["$defs"]["RuleFile"]
     assert rule["additionalProperties"] is False
     assert "limit_working_days" in rule["properties"]
+    assert "company" in rule["properties"]
+    assert "city" in schema["$defs"]["ThresholdFile"]["properties"]
     assert "西安" in json.dumps(schema["$defs"]["City"], ensure_ascii=False)

@@ -52,18 +52,45 @@ def test_every_kind_is_published_with_its_stages_in_order_and_chinese_names(
     assert page["kinds"]["lv_residential"]["stage_count"] == 2
 
 
+def sgcc(policy: Policy, on: date, city: str | None = None) -> dict[str, Any]:
+    return service_standards(policy, on, city, company="sgcc")
+
+
 def test_limits_are_those_in_force_on_the_date(policy: Policy) -> None:
-    in_2021 = limits_of(service_standards(policy, date(2021, 6, 1)), "lv_nonresidential")
-    in_2022 = limits_of(service_standards(policy, date(2022, 6, 1)), "lv_nonresidential")
-    assert in_2021 == {"full_process": [20], "gov_approval": [5], "stage:meter_install": [5]}
-    assert in_2022 == {"full_process": [15], "gov_approval": [5], "stage:meter_install": [5]}
+    in_2022 = limits_of(sgcc(policy, date(2022, 6, 1)), "lv_nonresidential")
+    in_2023 = limits_of(sgcc(policy, date(2023, 6, 1)), "lv_nonresidential")
+    # the ledger's 三零 limit first, then the company's commitment for the others
+    assert in_2022 == {
+        "full_process": [20, 15],
+        "gov_approval": [5],
+        "stage:acceptance": [1],
+        "stage:meter_install": [5],
+    }
+    assert in_2023 == {
+        "full_process": [15, 15],
+        "gov_approval": [5],
+        "stage:acceptance": [1],
+        "stage:meter_install": [5],
+    }
     assert service_standards(policy, date(2020, 6, 1))["kinds"]["hv"]["limits"] == []
+
+
+def test_each_company_publishes_its_own_assessment_limits(policy: Policy) -> None:
+    every = service_standards(policy, date(2022, 6, 1))["kinds"]["hv"]["limits"]
+    design = [
+        (e["company"], e["limit_working_days"])
+        for e in every
+        if e["clock"] == "stage:design_review"
+    ]
+    assert design == [("sgcc", 10), ("local", 10)]
+    local = limits_of(service_standards(policy, date(2022, 6, 1), company="local"), "hv")
+    assert local["stage:design_review"] == [10]
 
 
 def test_the_full_process_limit_shows_its_target_and_conditions_in_chinese(
     policy: Policy,
 ) -> None:
-    page = service_standards(policy, date(2022, 6, 1))
+    page = service_standards(policy, date(2024, 6, 1))
     entry = page["kinds"]["lv_nonresidential"]["limits"][0]
     assert entry["clock_name"] == "全过程办电时间"
     assert entry["limit_text"] == "15个工作日以内"
@@ -74,7 +101,7 @@ def test_the_full_process_limit_shows_its_target_and_conditions_in_chinese(
 
 
 def test_hv_limits_explain_voltage_supply_and_on_site_reply(policy: Policy) -> None:
-    page = service_standards(policy, date(2022, 6, 1))
+    page = sgcc(policy, date(2023, 6, 1))
     by_id = {e["rule_id"]: e for e in page["kinds"]["hv"]["limits"]}
     assert by_id["gov_approval.hv_10kv"]["conditions_text"] == "供电电压10千伏及以下"
     assert by_id["gov_approval.hv_35kv"]["conditions_text"] == "供电电压35千伏及以上"
@@ -86,11 +113,11 @@ def test_hv_limits_explain_voltage_supply_and_on_site_reply(policy: Policy) -> N
     assert "现场答复" in on_site["conditions_text"]
     supply_plan = page["kinds"]["hv"]["stages"][1]
     assert [e["limit_working_days"] for e in supply_plan["limits"]] == [15, 30, 0]
-    assert page["kinds"]["hv"]["stages"][0]["limits"] == []
+    assert [e["limit_working_days"] for e in page["kinds"]["hv"]["stages"][0]["limits"]] == [1]
 
 
-def test_the_on_site_reply_rule_is_not_published_before_2022(policy: Policy) -> None:
-    page = service_standards(policy, date(2021, 6, 1))
+def test_the_on_site_reply_rule_is_not_published_before_2023(policy: Policy) -> None:
+    page = sgcc(policy, date(2022, 6, 1))
     assert limits_of(page, "hv")["stage:supply_plan"] == [15, 30]
 
 
@@ -108,12 +135,12 @@ def test_the_three_zero_scope_follows_the_date(policy: Policy) -> None:
         page = service_standards(policy, on)
         return [s["text"] for s in page["kinds"]["lv_nonresidential"]["three_zero_scope"]]
 
-    assert scope(date(2021, 6, 1)) == [
+    assert scope(date(2022, 6, 1)) == [
         "市中心、市区、城镇地区报装容量160千瓦及以下",
         "农村地区报装容量100千瓦及以下",
     ]
-    assert scope(date(2022, 6, 1)) == ["市中心、市区、城镇、农村地区报装容量160千瓦及以下"]
-    assert scope(date(2020, 6, 1)) == []
+    assert scope(date(2023, 6, 1)) == ["市中心、市区、城镇、农村地区报装容量160千瓦及以下"]
+    assert scope(date(2021, 6, 1)) == []
 
 
 def test_a_city_page_shows_its_own_rules_instead_of_the_province_ones() -> None:
@@ -152,6 +179,7 @@ kinds = ["hv"]
 city = "榆林"
 limit_working_days = 8
 in_force_from = 2021-01-01
+in_force_until = 2022-12-31
 source = "榆林 test"
 """
     )

@@ -144,11 +144,12 @@ def test_overlapping_rules_for_the_same_clock_and_scope_are_named() -> None:
     text = DEFAULT + rule(
         "full_process.again",
         'clock = "full_process"\nkinds = ["lv_nonresidential", "lv_residential"]\n'
-        "limit_working_days = 10\nin_force_from = 2023-01-01\nconditions = { three_zero = true }",
+        "limit_working_days = 10\nin_force_from = 2023-06-01\nin_force_until = 2023-12-31\n"
+        "conditions = { three_zero = true }",
     )
     problem = only_problem(text)
     assert "rule 'full_process.again'" in problem
-    assert "overlaps rule 'full_process.lv_nonresidential.three_zero.2022'" in problem
+    assert "overlaps rule 'full_process.lv_nonresidential.three_zero.2023'" in problem
 
 
 def test_rules_differing_in_city_conditions_or_dates_do_not_overlap() -> None:
@@ -173,7 +174,7 @@ def test_rules_differing_in_city_conditions_or_dates_do_not_overlap() -> None:
             "conditions = { three_zero = true, max_capacity = 160 }",
         )
     )
-    assert len(parse_policy(text).rules) == 17
+    assert len(parse_policy(text).rules) == len(parse_policy(DEFAULT).rules) + 3
 
 
 def test_an_unknown_condition_key_is_named() -> None:
@@ -229,7 +230,7 @@ def test_typos_in_rule_keys_and_an_unknown_city_are_named() -> None:
 def test_a_target_above_its_limit_is_named() -> None:
     text = DEFAULT.replace("target_working_days = 12", "target_working_days = 16")
     problem = only_problem(text)
-    assert "rule 'full_process.lv_nonresidential.three_zero.2022'" in problem
+    assert "rule 'full_process.lv_nonresidential.three_zero.2024'" in problem
     assert "target 16 is above the limit 15" in problem
 
 
@@ -244,8 +245,8 @@ def test_duplicate_rule_ids_are_named() -> None:
 
 def test_overlapping_three_zero_thresholds_are_named() -> None:
     text = DEFAULT + (
-        '\n[[three_zero_thresholds]]\nin_force_from = 2022-06-01\narea_classes = ["rural"]\n'
-        'max_capacity_kw = 200\nsource = "test"\n'
+        "\n[[three_zero_thresholds]]\nin_force_from = 2022-06-01\nin_force_until = 2022-12-31\n"
+        'area_classes = ["rural"]\nmax_capacity_kw = 200\nsource = "test"\n'
     )
     problem = only_problem(text)
     assert "three_zero_thresholds[3]" in problem
