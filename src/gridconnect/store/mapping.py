@@ -42,6 +42,8 @@ APPLICATION_FIELDS = (
     "on_site_reply",
     "gov_approval",
     "closed_at",
+    "stalls_at",
+    "stalled_since",
 )
 CLOCK_FIELDS = (
     "kind",

@@ -127,6 +127,8 @@ class ApplicationRepository:
             "suspension_note",
             "gov_approval",
             "closed_at",
+            "stalls_at",
+            "stalled_since",
             "customer_name",
             "customer_phone",
             "customer_id_number",

@@ -18,7 +18,12 @@ from gridconnect.api.schemas.applications import (
     SuspendIn,
 )
 from gridconnect.errors import InvalidInput
-from gridconnect.services.applications import get_application, perform, receive_application
+from gridconnect.services.applications import (
+    get_application,
+    notify_missing_documents,
+    perform,
+    receive_application,
+)
 from gridconnect.services.context import Services
 from gridconnect.services.listing import Filters, application_events, list_applications
 from gridconnect.services.views import application_view
@@ -163,3 +168,22 @@ def complete_gov_approval(
 ) -> dict[str, Any]:
     """Record that the government approval is granted."""
     return _act(svc, user, application_id, "complete_gov_approval", body)
+
+
+@router.post(
+    "/{application_id}/missing-documents-notice",
+    response_model=ApplicationPublic,
+    dependencies=JSON_ONLY,
+)
+def missing_documents_notice(
+    application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
+) -> dict[str, Any]:
+    """Tell the customer once what is still needed (一次性告知); the acceptance clock stops."""
+    app = notify_missing_documents(
+        svc,
+        application_id,
+        user.username,
+        scope=user_scope(user),
+        expected_version=body.expected_version if body else None,
+    )
+    return view(svc, app)
