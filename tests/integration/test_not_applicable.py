@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import datetime
 
 import pytest
+from freezegun import freeze_time
 from sqlmodel import Session, col, select
 
 from factories import PDF, receive
@@ -17,12 +19,14 @@ from gridconnect.services.applications import (
     perform,
     record_document,
     record_not_applicable,
+    record_site_survey,
 )
 from gridconnect.services.context import EVERYTHING, Services
 from gridconnect.services.export import export_changes
 from gridconnect.services.listing import application_events
 from gridconnect.services.views import application_view
 from gridconnect.store.tables import OutboxRow
+from gridconnect.timesource import SHANGHAI
 from gridconnect.workflow import application as flow
 from gridconnect.workflow.errors import (
     DocumentAlwaysRequired,
@@ -31,6 +35,10 @@ from gridconnect.workflow.errors import (
     UnknownNotApplicableReason,
 )
 from gridconnect.workflow.model import Application
+
+
+def local(moment: str) -> datetime:
+    return datetime.fromisoformat(moment).replace(tzinfo=SHANGHAI)
 
 
 def with_identity_and_property(services: Services) -> Application:
@@ -171,3 +179,26 @@ def test_the_one_time_notice_stops_the_acceptance_clock_and_queues_a_customer_no
         ).all()[-1:]
     assert notice.payload["action"] == "missing_documents_notified"
     assert notice.payload["if_applicable"] == ["project_approval"]
+
+
+def test_an_on_site_reply_is_due_the_day_of_the_site_survey(services: Services) -> None:
+    with freeze_time(local("2026-11-23 09:00")):  # Monday
+        app = with_identity_and_property(services)
+        assert app.id is not None
+        assert app.on_site_reply
+        document = DocumentInput("project_approval", "e_license", reference="EL-P")
+        record_document(services, app.id, document, "clerk1")
+        app = perform(services, app.id, "advance", actor="clerk1")
+    entry_clock = app.clock("stage:supply_plan")
+    assert entry_clock is not None
+    assert entry_clock.due_at == local("2026-11-24 00:00")  # 当日办结 from stage entry
+
+    with freeze_time(local("2026-11-24 10:00")):  # surveyed Tuesday, before any scan
+        app = record_site_survey(services, app.id, "clerk1")
+
+    clock = app.clock("stage:supply_plan")
+    assert clock is not None
+    assert clock.due_at == local("2026-11-25 00:00")  # the end of the survey's day
+    assert app.site_surveyed_at == local("2026-11-24 10:00")
+    with pytest.raises(InvalidTransition):
+        record_site_survey(services, app.id, "clerk1")

@@ -186,6 +186,24 @@ def notify_missing_documents(
         return app
 
 
+def record_site_survey(
+    svc: Services,
+    application_id: int,
+    actor: str,
+    scope: Scope = EVERYTHING,
+    expected_version: int | None = None,
+) -> Application:
+    """Record the HV site survey; an on-site reply's supply-plan clock starts there."""
+    ctx = _context(svc, actor)
+    with svc.unit_of_work() as uow:
+        app = _load(uow, application_id, scope)
+        version = _check_version(app, expected_version)
+        flow.record_site_survey(ctx, app)
+        uow.applications.save(app, version)
+        uow.commit()
+        return app
+
+
 @dataclass(frozen=True)
 class ActionInput:
     """What an action may carry beside its name: a suspension's reason, a note."""

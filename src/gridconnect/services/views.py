@@ -163,6 +163,7 @@ def application_view(
         **notice_view(policy, app),
         "not_applicable_documents": not_applicable_view(policy, app),
         "stalled_since": _iso(app.stalled_since),
+        "site_surveyed_at": _iso(app.site_surveyed_at),
         "allowed_actions": flow.actions(policy, app),
         "clocks": [clock_view(calendar, c, now) for c in app.clocks],
         "unconfigured_clocks": flow.unconfigured_clocks(policy, app),

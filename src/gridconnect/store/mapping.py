@@ -44,6 +44,7 @@ APPLICATION_FIELDS = (
     "closed_at",
     "stalls_at",
     "stalled_since",
+    "site_surveyed_at",
 )
 CLOCK_FIELDS = (
     "kind",

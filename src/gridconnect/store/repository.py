@@ -129,6 +129,7 @@ class ApplicationRepository:
             "closed_at",
             "stalls_at",
             "stalled_since",
+            "site_surveyed_at",
             "customer_name",
             "customer_phone",
             "customer_id_number",

@@ -62,6 +62,8 @@ class ApplicationRow(SQLModel, table=True):
     stalls_at: datetime | None = utc_column(nullable=True)
     # The quiet period's end whose stall alert the scan raised (cleared by the next action).
     stalled_since: datetime | None = utc_column(nullable=True)
+    # The HV site survey (现场勘查): an on-site reply's supply-plan clock starts there.
+    site_surveyed_at: datetime | None = utc_column(nullable=True)
     updated_at: datetime = utc_column()
     # Optimistic concurrency: every save is UPDATE ... WHERE version = <the version read>.
     version: int = Field(default=1)

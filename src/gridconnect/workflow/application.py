@@ -42,6 +42,7 @@ from gridconnect.workflow.model import (
     NOT_APPLICABLE,
     Application,
     Clock,
+    ClockState,
     Document,
     DomainEvent,
     StageVisit,
@@ -344,6 +345,46 @@ def notify_missing_documents(ctx: Context, app: Application) -> list[RaisedAlert
         {"required": required, "if_applicable": if_applicable},
     )
     return raised
+
+
+SUPPLY_PLAN = "supply_plan"
+
+
+def record_site_survey(ctx: Context, app: Application) -> Clock | None:
+    """The HV site survey (现场勘查) of the supply-plan stage, recorded once.
+
+    With the supply plan answered on site (现场答复, L26) the plan is due the day of the
+    survey, so the stage's 0-day clock is restarted here, at the survey. Until a survey is
+    recorded it runs from stage entry (nobody is left without a clock); a clock already
+    breached before the survey stays breached: the survey came too late. Returns the clock
+    restarted, if any.
+    """
+    if not app.is_open or app.stage != SUPPLY_PLAN or app.suspended:
+        raise InvalidTransition(
+            "a site survey is recorded in the supply-plan stage of an open, unsuspended "
+            "application",
+            {"stage": app.stage, "status": str(app.status), "suspended": app.suspended},
+        )
+    if app.site_surveyed_at is not None:
+        raise InvalidTransition("the site survey is already recorded", {"stage": app.stage})
+    app.site_surveyed_at = ctx.now
+    clock = app.clock(STAGE_PREFIX + SUPPLY_PLAN)
+    restarted = None
+    if app.on_site_reply and clock is not None and clock.state == ClockState.RUNNING:
+        clock.started_at = ctx.now
+        sla.reschedule(ctx.calendar, clock, ctx.policy.warn_working_days)
+        restarted = clock
+    _record(
+        ctx,
+        app,
+        Event.SITE_SURVEY_RECORDED,
+        app.stage,
+        {
+            "clock": restarted is not None,
+            "due_at": restarted.due_at.isoformat() if restarted else None,
+        },
+    )
+    return restarted
 
 
 def advance(ctx: Context, app: Application) -> list[RaisedAlert]:

@@ -24,6 +24,7 @@ class Event(StrEnum):
     DEADLINE_RECOMPUTED = "deadline_recomputed"
     DOCUMENT_NOT_APPLICABLE = "document_not_applicable"
     MISSING_DOCUMENTS_NOTIFIED = "missing_documents_notified"
+    SITE_SURVEY_RECORDED = "site_survey_recorded"
 
 
 # The events the customer is told of (L50: progress notices by SMS, WeChat, app).

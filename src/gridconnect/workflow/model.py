@@ -133,6 +133,8 @@ class Application:
     stalls_at: datetime | None = None
     #: the end of the quiet period whose stall alert was raised (None after any action)
     stalled_since: datetime | None = None
+    #: the HV site survey of the supply-plan stage (starts an on-site reply's clock)
+    site_surveyed_at: datetime | None = None
     version: int = 1
     visits: list[StageVisit] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)

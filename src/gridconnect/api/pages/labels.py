@@ -64,6 +64,7 @@ EVENT_NAMES = MappingProxyType(
         "deadline_recomputed": "时限重算",
         "document_not_applicable": "资料不适用",
         "missing_documents_notified": "一次性告知缺件",
+        "site_survey_recorded": "现场勘查",
     }
 )
 ROLE_NAMES = MappingProxyType({"clerk": "受理员", "supervisor": "主管", "admin": "管理员"})

@@ -23,6 +23,7 @@ from gridconnect.services.applications import (
     notify_missing_documents,
     perform,
     receive_application,
+    record_site_survey,
 )
 from gridconnect.services.context import Services
 from gridconnect.services.listing import Filters, application_events, list_applications
@@ -180,6 +181,23 @@ def missing_documents_notice(
 ) -> dict[str, Any]:
     """Tell the customer once what is still needed (一次性告知); the acceptance clock stops."""
     app = notify_missing_documents(
+        svc,
+        application_id,
+        user.username,
+        scope=user_scope(user),
+        expected_version=body.expected_version if body else None,
+    )
+    return view(svc, app)
+
+
+@router.post(
+    "/{application_id}/site-survey", response_model=ApplicationPublic, dependencies=JSON_ONLY
+)
+def site_survey(
+    application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
+) -> dict[str, Any]:
+    """Record the HV site survey (supply-plan stage); an on-site reply is due that day."""
+    app = record_site_survey(
         svc,
         application_id,
         user.username,

@@ -136,6 +136,9 @@ class ApplicationPublic(BaseModel):
     stalled_since: str | None = Field(
         description="end of the quiet period whose stall alert was raised; none after any action"
     )
+    site_surveyed_at: str | None = Field(
+        description="HV site survey (现场勘查); an on-site reply's supply-plan clock starts there"
+    )
     allowed_actions: list[str]
     clocks: list[ClockOut]
     unconfigured_clocks: list[str]

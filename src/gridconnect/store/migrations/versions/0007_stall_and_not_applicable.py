@@ -1,4 +1,4 @@
-"""stall rule: when each open application counts as stalled; alerts without a clock
+"""stall rule: when each open application counts as stalled; alerts without a clock; site survey
 
 Revision ID: 0007
 Revises: 0006
@@ -7,9 +7,11 @@ Create Date: 2026-11-27 03:00:00
 `application.stalls_at` is the end of the quiet period after the application's last action
 (the policy's `stall_working_days` working days, counted on the calendar), set by the
 workflow at every action; the stall scan claims rows past it and moves it to
-`stalled_since`, so each quiet period alerts once. `alert.clock_id` becomes nullable (a
-stall alert is about the application, not a clock), and a partial unique index makes a
-stall alert unique per (application, quiet period's end) in the database.
+`stalled_since`, so each quiet period alerts once. `application.site_surveyed_at` records
+the HV site survey, where an on-site reply's supply-plan clock (当日办结) starts.
+`alert.clock_id` becomes nullable (a stall alert is about the application, not a clock),
+and a partial unique index makes a stall alert unique per (application, quiet period's end)
+in the database.
 
 Existing open, unsuspended applications are backfilled from their last audit event with the
 shipped calendar (plus `GRIDCONNECT_CALENDAR_DIR`) and the policy in
@@ -42,6 +44,13 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column(
                 "stalled_since",
+                gridconnect.store.types.UtcDateTime(timezone=True),
+                nullable=True,
+            )
+        )
+        batch_op.add_column(
+            sa.Column(
+                "site_surveyed_at",
                 gridconnect.store.types.UtcDateTime(timezone=True),
                 nullable=True,
             )
@@ -108,5 +117,6 @@ def downgrade() -> None:
         batch_op.alter_column("clock_id", existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table("application", schema=None) as batch_op:
         batch_op.drop_index("ix_application_stalls")
+        batch_op.drop_column("site_surveyed_at")
         batch_op.drop_column("stalled_since")
         batch_op.drop_column("stalls_at")
