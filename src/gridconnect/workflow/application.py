@@ -179,7 +179,12 @@ def _fire(ctx: Context, app: Application, trigger: Action) -> StageCursor:
         ):
             raise MissingDocuments(
                 "documents still missing for stage " + app.stage,
-                {"stage": app.stage, "missing_documents": machine.missing_documents},
+                {
+                    "stage": app.stage,
+                    "missing_documents": machine.missing_documents,
+                    # of which: provide, or record not applicable with a reason
+                    "documents_if_applicable": undecided_if_applicable(ctx.policy, app),
+                },
             )
         raise InvalidTransition(
             f"'{trigger}' is not allowed now (stage {app.stage}, status {app.status}"
