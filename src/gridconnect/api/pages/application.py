@@ -206,7 +206,10 @@ def act(
         error = "请从列表中选择暂停原因"
         return _page(request, user, application_id, 422, action_error=error)
     except MissingDocuments:
-        error = "本环节资料尚未齐全，不能办结（请先登记缺少的资料，或将不适用的资料登记为不适用并选择原因）"
+        error = (
+            "本环节资料尚未齐全，不能办结"
+            "（请先登记缺少的资料，或将不适用的资料登记为不适用并选择原因）"
+        )
         return _page(request, user, application_id, 422, action_error=error)
     except InvalidTransition:
         error = "当前状态下不能执行此操作，请刷新后查看可用操作"
