@@ -115,8 +115,8 @@ def downgrade() -> None:
     op.execute("DELETE FROM alert WHERE clock_id IS NULL")
     with op.batch_alter_table("alert", schema=None) as batch_op:
         batch_op.alter_column("clock_id", existing_type=sa.Integer(), nullable=False)
-    with op.batch_alter_table("application", schema=None) as batch_op:
-        batch_op.drop_index("ix_application_stalls")
-        batch_op.drop_column("site_surveyed_at")
-        batch_op.drop_column("stalled_since")
-        batch_op.drop_column("stalls_at")
+    op.drop_index("ix_application_stalls", table_name="application")
+    # Plain DROP COLUMN (SQLite 3.35+): a batch rebuild of `application` would drop the
+    # table, which the foreign keys of every child table refuse (as in 0005).
+    for column in ("site_surveyed_at", "stalled_since", "stalls_at"):
+        op.execute(f"ALTER TABLE application DROP COLUMN {column}")
