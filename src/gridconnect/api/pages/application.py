@@ -24,6 +24,7 @@ from gridconnect.services.applications import (
     perform,
     record_document,
     record_not_applicable,
+    record_site_survey,
 )
 from gridconnect.services.listing import application_events
 from gridconnect.services.users import AuthUser
@@ -58,6 +59,7 @@ DONE = {
     "complete_gov_approval": "已登记政府审批完成。",
     "not_applicable": "已登记资料不适用及原因。",
     "notice": "已登记一次性告知，客户将收到通知。",
+    "site_survey": "已登记现场勘查。",
 }
 
 
@@ -273,3 +275,24 @@ def missing_documents_notice(
         error = "只能在业务受理环节、尚有缺件时登记一次性告知"
         return _page(request, user, application_id, 409, action_error=error)
     return redirect(f"/workbench/applications/{application_id}?done=notice")
+
+
+@router.post("/{application_id}/site-survey", dependencies=[CsrfChecked])
+def site_survey(
+    request: Request,
+    application_id: int,
+    expected_version: Annotated[int | None, Form()] = None,
+    user: AuthUser = WORKER,
+) -> Response:
+    """Record the HV site survey of the supply-plan stage."""
+    svc = services_of(request)
+    try:
+        record_site_survey(svc, application_id, user.username, scope_of(user), expected_version)
+    except ApplicationNotFound:
+        raise _not_found() from None
+    except VersionConflict:
+        return _page(request, user, application_id, 409, conflict=CONFLICT)
+    except InvalidTransition:
+        error = "只能在供电方案答复环节登记一次现场勘查"
+        return _page(request, user, application_id, 409, action_error=error)
+    return redirect(f"/workbench/applications/{application_id}?done=site_survey")
