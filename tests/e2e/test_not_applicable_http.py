@@ -54,6 +54,13 @@ def test_a_clerk_records_project_approval_not_applicable_and_the_customer_sees_w
     assert after["documents_if_applicable"] == []
     [shown] = after["not_applicable_documents"]
     assert (shown["doc_type"], shown["reason"]) == ("project_approval", "临时用电")
+    signed_in = post_form(
+        client, "/status", {"number": receipt["number"], "code": receipt["access_code"]}
+    )
+    assert signed_in.status_code == 303
+    my = client.get("/my").text
+    assert 'id="not-applicable-documents"><li>用电工程项目批准文件：临时用电</li>' in my
+    assert "须提供" in my
 
 
 def test_a_not_applicable_document_without_a_reason_is_a_422_naming_reason_code(
