@@ -25,8 +25,9 @@ class ApplicationRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("company", "year", "serial", name="uq_application_number"),
         Index("ix_application_scope", "company", "city", "status"),
-        # The stall scan's claim: open applications whose quiet period has run out.
-        Index("ix_application_stalls", "stalls_at"),
+        # The stall scan's claim: open applications whose quiet period has run out (status
+        # first: SQLite's planner otherwise prefers the status index and reads every open row).
+        Index("ix_application_stalls", "status", "stalls_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -55,7 +55,7 @@ def upgrade() -> None:
                 nullable=True,
             )
         )
-        batch_op.create_index("ix_application_stalls", ["stalls_at"], unique=False)
+        batch_op.create_index("ix_application_stalls", ["status", "stalls_at"], unique=False)
     with op.batch_alter_table("alert", schema=None) as batch_op:
         batch_op.alter_column("clock_id", existing_type=sa.Integer(), nullable=True)
     op.create_index(
