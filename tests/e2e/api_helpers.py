@@ -45,8 +45,10 @@ def count_rows(engine: Engine, table: str) -> int:
 
 
 def provide_documents(client: TestClient, headers: dict[str, str], app: dict[str, Any]) -> Any:
-    """Record every missing document: the first by e-licence (JSON), the rest as PDF uploads."""
-    for index, missing in enumerate(app["missing_documents"]):
+    """Record every missing document, where-applicable ones too: the first by e-licence
+    (JSON), the rest as PDF uploads."""
+    wanted = app["missing_documents"] + app.get("documents_if_applicable", [])
+    for index, missing in enumerate(wanted):
         url = f"/api/v1/applications/{app['id']}/documents"
         if index == 0:
             body = {"doc_type": missing["doc_type"], "source": "e_license", "reference": "EL-1"}

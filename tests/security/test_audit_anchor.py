@@ -242,6 +242,8 @@ def test_the_migration_backfills_every_head_from_the_events(services: Services) 
     command.upgrade(config, "0005")
     assert current_heads(services.engine) == before
     assert reasons(services) == {}
+    # On PostgreSQL the next tests share this database: leave it at the newest revision.
+    command.upgrade(config, "head")
 
 
 @pytest.fixture

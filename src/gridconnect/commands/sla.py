@@ -18,12 +18,14 @@ def _print(summary: dict[str, Any]) -> None:
 
 @sla_app.command()
 def scan() -> None:
-    """Run one warning/breach scan now and print a JSON summary."""
+    """Run one warning/breach/stall scan now and print a JSON summary."""
     from gridconnect.services.sla_scan import scan as run_scan
+    from gridconnect.services.stall_scan import scan_stalls
 
     with cli_services() as svc:
         result = run_scan(svc.engine, alert_channels=svc.alert_channels)
-    _print(result.summary())
+        stalls = scan_stalls(svc.engine, alert_channels=svc.alert_channels)
+    _print({**result.summary(), "stalled": stalls.stalled, "stall_alerts": stalls.alerts})
 
 
 @sla_app.command()

@@ -28,6 +28,7 @@ from gridconnect.config.policy_model import (
     DocumentType,
     FeeSpec,
     KindSpec,
+    NotApplicableReason,
     OnSiteReplySpec,
     Policy,
     PolicyError,
@@ -81,6 +82,7 @@ def _to_domain(file: PolicyFile) -> Policy:
                     stage,
                     file.stages[stage],
                     tuple(documents[d] for d in spec.documents.get(stage, [])),
+                    frozenset(spec.where_applicable.get(stage, [])),
                 )
                 for stage in spec.stages
             ),
@@ -130,12 +132,15 @@ def _to_domain(file: PolicyFile) -> Policy:
             tuple(str(k) for k in file.three_zero_always.kinds), file.three_zero_always.source
         ),
         warn_working_days=file.warn_working_days,
+        stall_working_days=file.stall_working_days,
+        not_applicable_reasons=tuple(
+            NotApplicableReason(r.code, r.name) for r in file.not_applicable_reasons
+        ),
         suspension_reasons=SUSPENSION_REASONS,
         fees=MappingProxyType(
             {str(k): FeeSpec(three_zero=f.three_zero, other=f.other) for k, f in file.fees.items()}
         ),
         documents=MappingProxyType(documents),
-        stall_working_days=file.stall_working_days,
     )
 
 
@@ -208,7 +213,12 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
             code: {
                 "name": kind.name,
                 "stages": [
-                    {"code": s.code, "name": s.name, "documents": [d.code for d in s.documents]}
+                    {
+                        "code": s.code,
+                        "name": s.name,
+                        "documents": [d.code for d in s.documents],
+                        "where_applicable": sorted(s.where_applicable),
+                    }
                     for s in kind.stages
                 ],
             }
@@ -253,5 +263,8 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
             "kinds": list(policy.three_zero_always.kinds),
             "source": policy.three_zero_always.source,
         },
+        "not_applicable_reasons": [
+            {"code": r.code, "name": r.name} for r in policy.not_applicable_reasons
+        ],
         "suspension_reasons": [{"code": r.code, "name": r.name} for r in policy.suspension_reasons],
     }

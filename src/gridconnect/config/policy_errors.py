@@ -54,6 +54,8 @@ OWN_MESSAGES = {
     "target",
     "dates",
     "commitment_letter",
+    "not_whitelisted",
+    "duplicate_reason",
     "missing_kind",
 }
 
@@ -96,7 +98,7 @@ def _kind_where(code: Any, rest: list[Any], data: Mapping[str, Any], ctx: Mappin
     stage = ctx.get("stage")
     if len(rest) > 1 and rest[0] == "stages":
         stage = (_item(data, "kinds", code) or {}).get("stages", [None] * (rest[1] + 1))[rest[1]]
-    elif len(rest) > 1 and rest[0] == "documents":
+    elif len(rest) > 1 and rest[0] in ("documents", "where_applicable"):
         stage = rest[1]
     return f"kind {code!r}" + (f", stage {stage!r}" if stage is not None else "")
 
@@ -148,6 +150,11 @@ _HEADERS: tuple[tuple[str, Callable[[re.Match[str]], str]], ...] = (
     (r"fees for kind '([^']*)'", lambda m: rf"^\s*\[fees\.{re.escape(m.group(1))}\]"),
     (r"\[(\w+)\]", lambda m: rf"^\s*\[{m.group(1)}\]"),
     (r"(warn_working_days|stall_working_days)", lambda m: rf"^\s*{m.group(1)}\s*="),
+    # a not-applicable reason: the line of its (second) code
+    (
+        r"not_applicable_reasons: reason code '([^']*)'",
+        lambda m: rf'^\s*code\s*=\s*"{re.escape(m.group(1))}"',
+    ),
 )
 
 

@@ -71,6 +71,11 @@ class KindFile(Section):
     name: Text
     stages: list[StageCode]
     documents: dict[str, list[DocumentCode]] = {}
+    where_applicable: dict[str, list[DocumentCode]] = Field(
+        default={},
+        description="per stage, the whitelisted documents asked for only where they apply "
+        "(仅需提供: the whitelist is a maximum); the others are always required",
+    )
 
     @field_validator("stages")
     @classmethod
@@ -106,6 +111,16 @@ class KindFile(Section):
                     "documents given for a stage the kind lacks",
                     {"stage": stage},
                 )
+        for stage, codes in self.where_applicable.items():
+            listed = self.documents.get(stage, [])
+            for code in codes:
+                if code not in listed:
+                    raise PydanticCustomError(
+                        "not_whitelisted",
+                        "where_applicable document '{code}' is not on the whitelist of "
+                        "stage '{stage}'",
+                        {"stage": stage, "code": code},
+                    )
         return self
 
 
@@ -217,6 +232,23 @@ class OnSiteReplyFile(Section):
     source: Text
 
 
+class NotApplicableReasonFile(Section):
+    """Why a where-applicable document is not asked of this customer (shown to them)."""
+
+    code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)]
+    name: Text
+
+
+def _distinct_reasons(reasons: list[NotApplicableReasonFile]) -> list[NotApplicableReasonFile]:
+    codes = [reason.code for reason in reasons]
+    for code in codes:
+        if codes.count(code) > 1:
+            raise PydanticCustomError(
+                "duplicate_reason", "reason code '{code}' listed twice", {"code": code}
+            )
+    return reasons
+
+
 class ThreeZeroAlwaysFile(Section):
     kinds: list[Kind]
     source: Text
@@ -253,6 +285,9 @@ class PolicyFile(Section):
     three_zero_always: ThreeZeroAlwaysFile
     fees: dict[Kind, FeeFile] = {}
     on_site_reply: OnSiteReplyFile
+    not_applicable_reasons: Annotated[
+        list[NotApplicableReasonFile], AfterValidator(_distinct_reasons)
+    ] = []
 
     @field_validator("kinds")
     @classmethod

@@ -56,6 +56,18 @@ class StageSpec:
     code: str
     name: str
     documents: tuple[DocumentType, ...]
+    #: whitelisted codes asked for only where they apply (the whitelist is a maximum)
+    where_applicable: frozenset[str] = frozenset()
+
+    @property
+    def required(self) -> tuple[DocumentType, ...]:
+        """Documents every customer provides at this stage (须提供)."""
+        return tuple(d for d in self.documents if d.code not in self.where_applicable)
+
+    @property
+    def if_applicable(self) -> tuple[DocumentType, ...]:
+        """Documents provided only where they apply (如适用)."""
+        return tuple(d for d in self.documents if d.code in self.where_applicable)
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,14 @@ class KindSpec:
 
 @dataclass(frozen=True)
 class SuspensionReason:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class NotApplicableReason:
+    """Why a where-applicable document is not asked of a customer (policy list)."""
+
     code: str
     name: str
 
@@ -210,12 +230,13 @@ class Policy:
     on_site_reply: OnSiteReplySpec
     three_zero_always: ThreeZeroAlways
     warn_working_days: int = 1
+    #: an open application with no action for this many working days raises a stall alert
+    stall_working_days: int = 5
+    not_applicable_reasons: tuple[NotApplicableReason, ...] = ()
     suspension_reasons: tuple[SuspensionReason, ...] = SUSPENSION_REASONS
     fees: Mapping[str, FeeSpec] = field(default_factory=dict, hash=False)
     #: every document type the policy names (code -> DocumentType)
     documents: Mapping[str, DocumentType] = field(default_factory=dict, hash=False)
-    #: an application with no action for this many working days at any stage is stalled
-    stall_working_days: int = 5
 
     # -- kinds, stages, documents -------------------------------------------------
     def kind(self, kind: str) -> KindSpec:
@@ -232,6 +253,12 @@ class Policy:
     def whitelist(self, kind: str, stage: str) -> tuple[DocumentType, ...]:
         """The whole list of documents that may be asked for at this stage (L33–35)."""
         return self.kind(kind).stage(stage).documents
+
+    def not_applicable_reason(self, code: str) -> NotApplicableReason | None:
+        for reason in self.not_applicable_reasons:
+            if reason.code == code:
+                return reason
+        return None
 
     def document_name(self, code: str) -> str:
         try:

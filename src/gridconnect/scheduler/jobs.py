@@ -32,10 +32,12 @@ JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None
 
 def run_scan(engine: Engine, alert_channels: AlertRecipients) -> None:
     from gridconnect.services.sla_scan import scan
+    from gridconnect.services.stall_scan import scan_stalls
 
     result = scan(engine, alert_channels=alert_channels)
     if result.warned or result.breached:
         log.info("SLA scan: %d warned, %d breached", result.warned, result.breached)
+    scan_stalls(engine, alert_channels=alert_channels)  # same job: stalled applications
 
 
 def run_outbox(engine: Engine) -> None:

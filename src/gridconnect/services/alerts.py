@@ -22,7 +22,8 @@ def _query(scope: Scope) -> Any:
     statement = (
         select(AlertRow, ApplicationRow.number, ClockRow.kind)
         .join(ApplicationRow, col(ApplicationRow.id) == col(AlertRow.application_id))
-        .join(ClockRow, col(ClockRow.id) == col(AlertRow.clock_id))
+        # A stall alert has no clock (outer join); it is shown as the "stall" clock.
+        .outerjoin(ClockRow, col(ClockRow.id) == col(AlertRow.clock_id))
     )
     if scope.company is not None:
         statement = statement.where(col(AlertRow.company) == scope.company)
@@ -31,7 +32,7 @@ def _query(scope: Scope) -> Any:
     return statement
 
 
-def _view(alert: AlertRow, number: str, clock_kind: str) -> dict[str, Any]:
+def _view(alert: AlertRow, number: str, clock_kind: str | None) -> dict[str, Any]:
     assert alert.id is not None
     return {
         "id": alert.id,
@@ -40,7 +41,7 @@ def _view(alert: AlertRow, number: str, clock_kind: str) -> dict[str, Any]:
         "company": alert.company,
         "city": alert.city,
         "level": alert.level,
-        "clock": clock_kind,
+        "clock": clock_kind or "stall",
         "due_at": alert.due_at.isoformat(),
         "raised_at": alert.raised_at.isoformat(),
         "acknowledged_by": alert.acknowledged_by,

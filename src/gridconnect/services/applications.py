@@ -13,7 +13,7 @@ from gridconnect.store.uow import UnitOfWork
 from gridconnect.timesource import local_date
 from gridconnect.workflow import application as flow
 from gridconnect.workflow.errors import ApplicationNotFound, InvalidApplication, VersionConflict
-from gridconnect.workflow.events import NOTIFIED_EVENTS
+from gridconnect.workflow.events import NOTIFIED_EVENTS, Event
 from gridconnect.workflow.intake import NewApplication, check
 from gridconnect.workflow.machine import Action
 from gridconnect.workflow.model import DOCUMENT_SOURCES, Application, Document, DomainEvent, Kind
@@ -139,6 +139,67 @@ def record_document(
             record.sha256, record.size_bytes = stored.sha256, stored.size_bytes
             record.content_type = stored.content_type
             app.events[-1].details["sha256"] = stored.sha256
+        uow.applications.save(app, version)
+        uow.commit()
+        return app
+
+
+def record_not_applicable(
+    svc: Services,
+    application_id: int,
+    doc_type: str,
+    reason_code: str | None,
+    actor: str,
+    note: str | None = None,
+    scope: Scope = EVERYTHING,
+    expected_version: int | None = None,
+) -> Application:
+    """Record a where-applicable document of the current stage as not applicable (audited)."""
+    ctx = _context(svc, actor)
+    with svc.unit_of_work() as uow:
+        app = _load(uow, application_id, scope)
+        version = _check_version(app, expected_version)
+        flow.record_not_applicable(ctx, app, doc_type, reason_code, note)
+        uow.applications.save(app, version)
+        uow.commit()
+        return app
+
+
+def notify_missing_documents(
+    svc: Services,
+    application_id: int,
+    actor: str,
+    scope: Scope = EVERYTHING,
+    expected_version: int | None = None,
+) -> Application:
+    """Tell the customer once what is still needed (一次性告知); stops the acceptance clock."""
+    ctx = _context(svc, actor)
+    with svc.unit_of_work() as uow:
+        app = _load(uow, application_id, scope)
+        version = _check_version(app, expected_version)
+        raised = flow.notify_missing_documents(ctx, app)
+        pending = list(app.events)
+        uow.applications.save(app, version)
+        for alert in raised:
+            _raise(svc, uow, app, alert, ctx)
+        _notify_customer(svc, uow, app, pending)
+        uow.commit()
+        return app
+
+
+def record_site_survey(
+    svc: Services,
+    application_id: int,
+    actor: str,
+    scope: Scope = EVERYTHING,
+    expected_version: int | None = None,
+) -> Application:
+    """Record the HV site survey; an on-site reply's supply-plan clock starts there."""
+    ctx = _context(svc, actor)
+    with svc.unit_of_work() as uow:
+        app = _load(uow, application_id, scope)
+        version = _check_version(app, expected_version)
+        flow.record_site_survey(ctx, app)
         uow.applications.save(app, version)
         uow.commit()
         return app
@@ -274,6 +335,12 @@ def _notify_customer(
                 "stage": app.stage,
                 "status": str(app.status),
                 "at": event.at.isoformat(),
+                # the one-time notice names what is needed (须提供) and what may be (如适用)
+                **(
+                    {k: event.details[k] for k in ("required", "if_applicable")}
+                    if event.action == Event.MISSING_DOCUMENTS_NOTIFIED
+                    else {}
+                ),
             },
             at=event.at,
         )

@@ -48,6 +48,9 @@ DETAIL_KEYS = (
     "doc_type",
     "source",
     "reason_code",
+    "reason",  # a not-applicable document's reason, as shown to the customer
+    "required",  # the one-time notice: documents required (须提供)
+    "if_applicable",  # and those needed only where they apply (如适用)
     "working_days_paused",
     "clock",
     "limit_working_days",

@@ -27,9 +27,15 @@ from gridconnect.services.applications import receive_application
 from gridconnect.services.attempts import Limit, check_and_record, forget
 from gridconnect.services.attempts import TooManyAttempts as TooManyAttempts  # re-exported
 from gridconnect.services.context import Services
-from gridconnect.services.views import clock_view, mask_name, mask_phone, stages_view
+from gridconnect.services.views import (
+    clock_view,
+    mask_name,
+    mask_phone,
+    not_applicable_view,
+    notice_view,
+    stages_view,
+)
 from gridconnect.store.tables import ApplicationRow
-from gridconnect.workflow import application as flow
 from gridconnect.workflow.intake import NewApplication
 from gridconnect.workflow.model import Application
 
@@ -116,9 +122,10 @@ def masked_view(svc: Services, app: Application) -> dict[str, Any]:
         "suspended": app.suspended,
         "received_at": app.received_at.isoformat(),
         "stages": stages_view(policy, app),
-        "missing_documents": [
-            {"doc_type": c, "name": policy.document_name(c)}
-            for c in flow.missing_documents(policy, app)
+        **notice_view(policy, app),
+        "not_applicable_documents": [
+            {key: d[key] for key in ("doc_type", "name", "stage", "reason_code", "reason")}
+            for d in not_applicable_view(policy, app)
         ],
         "deadlines": deadlines,
     }

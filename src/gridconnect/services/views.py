@@ -9,7 +9,7 @@ from gridconnect.calendar import WorkingCalendar
 from gridconnect.config.policy_model import Policy
 from gridconnect.workflow import application as flow
 from gridconnect.workflow.clocks import read_clock
-from gridconnect.workflow.model import Application, Clock
+from gridconnect.workflow.model import NOT_APPLICABLE, Application, Clock
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -73,11 +73,45 @@ def stages_view(policy: Policy, app: Application) -> list[dict[str, Any]]:
     return result
 
 
+def notice_view(policy: Policy, app: Application) -> dict[str, Any]:
+    """The one-time notice (一次性告知): what is required (须提供), what may be (如适用)."""
+    return {
+        "missing_documents": [
+            {"doc_type": code, "name": policy.document_name(code)}
+            for code in flow.required_missing(policy, app)
+        ],
+        "documents_if_applicable": [
+            {"doc_type": code, "name": policy.document_name(code)}
+            for code in flow.undecided_if_applicable(policy, app)
+        ],
+    }
+
+
+def not_applicable_view(policy: Policy, app: Application) -> list[dict[str, Any]]:
+    """Documents recorded as not applicable to this customer, with the reason shown to them."""
+    result = []
+    for d in app.documents:
+        if d.source != NOT_APPLICABLE:
+            continue
+        reason = policy.not_applicable_reason(d.reference or "")
+        result.append(
+            {
+                "doc_type": d.doc_type,
+                "name": policy.document_name(d.doc_type),
+                "stage": d.stage,
+                "reason_code": d.reference or "",
+                "reason": reason.name if reason else d.reference or "",
+                "recorded_by": d.recorded_by,
+                "recorded_at": _iso(d.recorded_at),
+            }
+        )
+    return result
+
+
 def application_view(
     policy: Policy, calendar: WorkingCalendar, app: Application, now: datetime
 ) -> dict[str, Any]:
     """Every field of an application as the API returns it."""
-    missing = flow.missing_documents(policy, app)
     return {
         "id": app.id,
         "number": app.number,
@@ -124,10 +158,12 @@ def application_view(
                 "recorded_at": _iso(d.recorded_at),
             }
             for d in app.documents
+            if d.source != NOT_APPLICABLE
         ],
-        "missing_documents": [
-            {"doc_type": code, "name": policy.document_name(code)} for code in missing
-        ],
+        **notice_view(policy, app),
+        "not_applicable_documents": not_applicable_view(policy, app),
+        "stalled_since": _iso(app.stalled_since),
+        "site_surveyed_at": _iso(app.site_surveyed_at),
         "allowed_actions": flow.actions(policy, app),
         "clocks": [clock_view(calendar, c, now) for c in app.clocks],
         "unconfigured_clocks": flow.unconfigured_clocks(policy, app),

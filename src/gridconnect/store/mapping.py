@@ -42,6 +42,9 @@ APPLICATION_FIELDS = (
     "on_site_reply",
     "gov_approval",
     "closed_at",
+    "stalls_at",
+    "stalled_since",
+    "site_surveyed_at",
 )
 CLOCK_FIELDS = (
     "kind",

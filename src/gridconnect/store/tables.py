@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from gridconnect.store.types import UtcDateTime
@@ -25,6 +25,9 @@ class ApplicationRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("company", "year", "serial", name="uq_application_number"),
         Index("ix_application_scope", "company", "city", "status"),
+        # The stall scan's claim: open applications whose quiet period has run out (status
+        # first: SQLite's planner otherwise prefers the status index and reads every open row).
+        Index("ix_application_stalls", "status", "stalls_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -55,6 +58,13 @@ class ApplicationRow(SQLModel, table=True):
     gov_approval: str | None = Field(default=None, max_length=16)
     access_code_hash: str | None = Field(default=None, max_length=200)
     closed_at: datetime | None = utc_column(nullable=True)
+    # End of the quiet period after the last action (None: closed, suspended, or its stall
+    # alert already raised); computed with the calendar by the workflow at every action.
+    stalls_at: datetime | None = utc_column(nullable=True)
+    # The quiet period's end whose stall alert the scan raised (cleared by the next action).
+    stalled_since: datetime | None = utc_column(nullable=True)
+    # The HV site survey (现场勘查): an on-site reply's supply-plan clock starts there.
+    site_surveyed_at: datetime | None = utc_column(nullable=True)
     updated_at: datetime = utc_column()
     # Optimistic concurrency: every save is UPDATE ... WHERE version = <the version read>.
     version: int = Field(default=1)
@@ -152,16 +162,28 @@ class ClockPauseRow(SQLModel, table=True):
 
 
 class AlertRow(SQLModel, table=True):
-    """A warning or breach of one clock: unique per (clock, level), so each is raised once."""
+    """A warning or breach of one clock: unique per (clock, level), so each is raised once.
+
+    A stall alert has no clock: it is unique per (application, quiet period's end), kept in
+    `due_at`, so each quiet period alerts once.
+    """
 
     __tablename__ = "alert"
     __table_args__ = (
         UniqueConstraint("clock_id", "level", name="uq_alert_clock_level"),
         Index("ix_alert_scope", "company", "city", "acknowledged_at"),
+        Index(
+            "uq_alert_stall",
+            "application_id",
+            "due_at",
+            unique=True,
+            sqlite_where=text("clock_id IS NULL"),
+            postgresql_where=text("clock_id IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    clock_id: int = Field(foreign_key="sla_clock.id")
+    clock_id: int | None = Field(default=None, foreign_key="sla_clock.id")
     application_id: int = Field(foreign_key="application.id", index=True)
     company: str = Field(max_length=16)
     city: str = Field(max_length=16)

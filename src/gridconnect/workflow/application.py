@@ -22,9 +22,11 @@ from gridconnect.config.policy_model import (
 from gridconnect.timesource import local_date
 from gridconnect.workflow import clocks as sla
 from gridconnect.workflow.errors import (
+    DocumentAlwaysRequired,
     DocumentNotAllowed,
     InvalidTransition,
     MissingDocuments,
+    UnknownNotApplicableReason,
     UnknownSuspensionReason,
 )
 from gridconnect.workflow.events import AlertLevel, Event
@@ -37,8 +39,10 @@ from gridconnect.workflow.machine import (
     drive,
 )
 from gridconnect.workflow.model import (
+    NOT_APPLICABLE,
     Application,
     Clock,
+    ClockState,
     Document,
     DomainEvent,
     StageVisit,
@@ -79,12 +83,31 @@ def facts(policy: Policy, application: Application) -> ApplicationFacts:
 
 
 def missing_documents(policy: Policy, application: Application) -> list[str]:
-    """Every whitelisted document of the current stage not yet provided (一次性告知)."""
+    """Every document of the current stage that still blocks advancing (一次性告知).
+
+    The whitelist is a maximum (仅需提供): an always-required document is missing until it
+    is provided; a where-applicable one until it is provided or recorded not applicable
+    (someone must decide it, so that nothing the customer needs is silently skipped).
+    """
+    return required_missing(policy, application) + undecided_if_applicable(policy, application)
+
+
+def required_missing(policy: Policy, application: Application) -> list[str]:
+    """Always-required documents of the current stage not yet provided (须提供)."""
     if not application.is_open:
         return []
     provided = {d.doc_type for d in application.documents_of(application.stage)}
-    whitelist = policy.whitelist(application.kind, application.stage)
-    return [doc.code for doc in whitelist if doc.code not in provided]
+    spec = policy.kind(application.kind).stage(application.stage)
+    return [doc.code for doc in spec.required if doc.code not in provided]
+
+
+def undecided_if_applicable(policy: Policy, application: Application) -> list[str]:
+    """Where-applicable documents neither provided nor recorded not applicable (如适用)."""
+    if not application.is_open:
+        return []
+    decided = {d.doc_type for d in application.documents_of(application.stage)}
+    spec = policy.kind(application.kind).stage(application.stage)
+    return [doc.code for doc in spec.if_applicable if doc.code not in decided]
 
 
 def cursor(policy: Policy, application: Application) -> StageCursor:
@@ -118,6 +141,13 @@ def _record(
     before: str | None,
     details: dict[str, Any] | None = None,
 ) -> None:
+    # Every action restarts the quiet period after which the application counts as
+    # stalled; closed and suspended (customer-caused waits) applications never stall.
+    app.stalled_since = None
+    if app.is_open and not app.suspended:
+        app.stalls_at = sla.stall_instant(ctx.calendar, ctx.now, ctx.policy.stall_working_days)
+    else:
+        app.stalls_at = None
     app.events.append(
         DomainEvent(
             action=action,
@@ -150,7 +180,12 @@ def _fire(ctx: Context, app: Application, trigger: Action) -> StageCursor:
         ):
             raise MissingDocuments(
                 "documents still missing for stage " + app.stage,
-                {"stage": app.stage, "missing_documents": machine.missing_documents},
+                {
+                    "stage": app.stage,
+                    "missing_documents": machine.missing_documents,
+                    # of which: provide, or record not applicable with a reason
+                    "documents_if_applicable": undecided_if_applicable(ctx.policy, app),
+                },
             )
         raise InvalidTransition(
             f"'{trigger}' is not allowed now (stage {app.stage}, status {app.status}"
@@ -217,6 +252,145 @@ def record_document(ctx: Context, app: Application, document: Document) -> None:
             "sha256": document.sha256,
         },
     )
+
+
+def _refuse_not_applicable(ctx: Context, app: Application, doc_type: str) -> None:
+    spec = ctx.policy.kind(app.kind).stage(app.stage)
+    if doc_type not in {d.code for d in spec.documents}:
+        allowed = [d.code for d in spec.documents]
+        raise DocumentNotAllowed(
+            f"document type {doc_type!r} is not on the whitelist of stage {app.stage}",
+            {"doc_type": doc_type, "stage": app.stage, "allowed_types": allowed},
+        )
+    if doc_type not in spec.where_applicable:
+        raise DocumentAlwaysRequired(
+            f"document type {doc_type!r} is always required at stage {app.stage}; "
+            "only a where-applicable document may be recorded as not applicable",
+            {
+                "doc_type": doc_type,
+                "stage": app.stage,
+                "where_applicable": sorted(spec.where_applicable),
+            },
+        )
+    if doc_type not in undecided_if_applicable(ctx.policy, app):
+        raise InvalidTransition(
+            f"document {doc_type!r} is already provided or recorded not applicable",
+            {"doc_type": doc_type, "stage": app.stage},
+        )
+
+
+def record_not_applicable(
+    ctx: Context, app: Application, doc_type: str, reason_code: str | None, note: str | None
+) -> Document:
+    """Record that a where-applicable document does not apply to this customer (仅需提供).
+
+    The reason comes from the policy's list; it is audited and shown to the customer.
+    """
+    if not app.is_open:
+        raise InvalidTransition(
+            f"application is {app.status}; documents can no longer be recorded",
+            {"status": str(app.status)},
+        )
+    codes = [r.code for r in ctx.policy.not_applicable_reasons]
+    reason = ctx.policy.not_applicable_reason(reason_code or "")
+    if reason is None:
+        raise UnknownNotApplicableReason(
+            "reason_code: a reason from the policy's list is required"
+            if not reason_code
+            else f"reason_code: unknown reason {reason_code!r}; allowed: {', '.join(codes)}",
+            {"field": "reason_code", "reason_code": reason_code, "allowed_reasons": codes},
+        )
+    _refuse_not_applicable(ctx, app, doc_type)
+    record = Document(
+        stage=app.stage,
+        doc_type=doc_type,
+        source=NOT_APPLICABLE,
+        recorded_by=ctx.actor,
+        recorded_at=ctx.now,
+        reference=reason.code,
+    )
+    app.documents.append(record)
+    _record(
+        ctx,
+        app,
+        Event.DOCUMENT_NOT_APPLICABLE,
+        app.stage,
+        {
+            "doc_type": doc_type,
+            "reason_code": reason.code,
+            "reason": reason.name,
+            "note": note,
+        },
+    )
+    return record
+
+
+def notify_missing_documents(ctx: Context, app: Application) -> list[RaisedAlert]:
+    """The clerk tells the customer, once and all at once, what is still needed (一次性告知).
+
+    Acceptance is then done on the utility's side: the acceptance clock stops here (or at
+    the advance, whichever comes first), since what remains waits on the customer.
+    """
+    if not app.is_open or app.stage != ctx.policy.stage_codes(app.kind)[0]:
+        raise InvalidTransition(
+            "the one-time notice of missing documents is given at acceptance only",
+            {"stage": app.stage, "status": str(app.status)},
+        )
+    required = required_missing(ctx.policy, app)
+    if_applicable = undecided_if_applicable(ctx.policy, app)
+    if not required and not if_applicable:
+        raise InvalidTransition(
+            "no document is missing: advance the application instead", {"stage": app.stage}
+        )
+    raised = _stop(ctx, app, STAGE_PREFIX + app.stage)
+    _record(
+        ctx,
+        app,
+        Event.MISSING_DOCUMENTS_NOTIFIED,
+        app.stage,
+        {"required": required, "if_applicable": if_applicable},
+    )
+    return raised
+
+
+SUPPLY_PLAN = "supply_plan"
+
+
+def record_site_survey(ctx: Context, app: Application) -> Clock | None:
+    """The HV site survey (现场勘查) of the supply-plan stage, recorded once.
+
+    With the supply plan answered on site (现场答复, L26) the plan is due the day of the
+    survey, so the stage's 0-day clock is restarted here, at the survey. Until a survey is
+    recorded it runs from stage entry (nobody is left without a clock); a clock already
+    breached before the survey stays breached: the survey came too late. Returns the clock
+    restarted, if any.
+    """
+    if not app.is_open or app.stage != SUPPLY_PLAN or app.suspended:
+        raise InvalidTransition(
+            "a site survey is recorded in the supply-plan stage of an open, unsuspended "
+            "application",
+            {"stage": app.stage, "status": str(app.status), "suspended": app.suspended},
+        )
+    if app.site_surveyed_at is not None:
+        raise InvalidTransition("the site survey is already recorded", {"stage": app.stage})
+    app.site_surveyed_at = ctx.now
+    clock = app.clock(STAGE_PREFIX + SUPPLY_PLAN)
+    restarted = None
+    if app.on_site_reply and clock is not None and clock.state == ClockState.RUNNING:
+        clock.started_at = ctx.now
+        sla.reschedule(ctx.calendar, clock, ctx.policy.warn_working_days)
+        restarted = clock
+    _record(
+        ctx,
+        app,
+        Event.SITE_SURVEY_RECORDED,
+        app.stage,
+        {
+            "clock": restarted is not None,
+            "due_at": restarted.due_at.isoformat() if restarted else None,
+        },
+    )
+    return restarted
 
 
 def advance(ctx: Context, app: Application) -> list[RaisedAlert]:

@@ -32,16 +32,32 @@ def schedule(
     paused_working_days: int,
     warn_working_days: int,
 ) -> Schedule:
-    """Due and warning instants of a clock."""
+    """Due and warning instants of a clock.
+
+    A 0-day limit (当日办结) is due at the end of the working day the clock started on; a
+    clock started on a non-working day (an online application on a Sunday) is due at the
+    end of the next working day, since nobody can act on the day itself.
+    """
     span = limit + paused_working_days
-    due = calendar.deadline(started_at, span)
     start_date = local_date(started_at)
+    if span == 0 and not calendar.is_workday(start_date):
+        due = calendar.deadline(started_at, 1)
+    else:
+        due = calendar.deadline(started_at, span)
     if span - warn_working_days > 0:
         warn_day = calendar.add_working_days(start_date, span - warn_working_days)
         warn_at = as_utc(datetime.combine(warn_day.value, time(0), SHANGHAI))
     else:
         warn_at = started_at
     return Schedule(due_at=due.value, warn_at=warn_at, provisional=due.provisional)
+
+
+def stall_instant(
+    calendar: WorkingCalendar, last_action_at: datetime, working_days: int
+) -> datetime:
+    """When an application with no further action counts as stalled: the end of the
+    `working_days`-th working day after its last action (the action's day not counted)."""
+    return calendar.deadline(last_action_at, working_days).value
 
 
 def start_clock(

@@ -25,6 +25,14 @@ class DocumentNotAllowed(InvalidInput):
     code = "document_not_allowed"
 
 
+class DocumentAlwaysRequired(InvalidInput):
+    code = "document_always_required"
+
+
+class UnknownNotApplicableReason(InvalidInput):
+    code = "unknown_not_applicable_reason"
+
+
 class InvalidApplication(InvalidInput):
     code = "invalid_application"
 
@@ -35,11 +43,13 @@ class UnknownSuspensionReason(InvalidInput):
 
 __all__ = [
     "ApplicationNotFound",
+    "DocumentAlwaysRequired",
     "DocumentNotAllowed",
     "GridconnectError",
     "InvalidApplication",
     "InvalidTransition",
     "MissingDocuments",
+    "UnknownNotApplicableReason",
     "UnknownSuspensionReason",
     "VersionConflict",
 ]

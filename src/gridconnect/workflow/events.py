@@ -22,6 +22,9 @@ class Event(StrEnum):
     GOV_APPROVAL_STARTED = "gov_approval_started"
     GOV_APPROVAL_COMPLETED = "gov_approval_completed"
     DEADLINE_RECOMPUTED = "deadline_recomputed"
+    DOCUMENT_NOT_APPLICABLE = "document_not_applicable"
+    MISSING_DOCUMENTS_NOTIFIED = "missing_documents_notified"
+    SITE_SURVEY_RECORDED = "site_survey_recorded"
 
 
 # The events the customer is told of (L50: progress notices by SMS, WeChat, app).
@@ -33,6 +36,7 @@ NOTIFIED_EVENTS = frozenset(
         Event.CANCELLED,
         Event.SUSPENDED,
         Event.RESUMED,
+        Event.MISSING_DOCUMENTS_NOTIFIED,
     }
 )
 
@@ -42,3 +46,4 @@ class AlertLevel(StrEnum):
 
     WARNING = "warning"
     BREACH = "breach"
+    STALL = "stall"  # no action on an open application for the policy's working days

@@ -20,6 +20,12 @@ CHANNELS = Channel.codes()
 DOCUMENT_SOURCES = DocumentSource.codes()
 
 
+#: The `source` of a document record that says the document does not apply to this customer
+#: (its `reference` holds the reason code). Never accepted from an upload or the API's
+#: document route: only the not-applicable operation writes it.
+NOT_APPLICABLE = "not_applicable"
+
+
 class Status(StrEnum):
     OPEN = "open"
     CONNECTED = "connected"
@@ -122,6 +128,13 @@ class Application:
     on_site_reply: bool = False
     gov_approval: str | None = None
     closed_at: datetime | None = None
+    #: when the application counts as stalled if nothing more is done (None: closed or
+    #: suspended); set at every action, read by the stall scan
+    stalls_at: datetime | None = None
+    #: the end of the quiet period whose stall alert was raised (None after any action)
+    stalled_since: datetime | None = None
+    #: the HV site survey of the supply-plan stage (starts an on-site reply's clock)
+    site_surveyed_at: datetime | None = None
     version: int = 1
     visits: list[StageVisit] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
@@ -135,6 +148,10 @@ class Application:
 
     def documents_of(self, stage: str) -> list[Document]:
         return [d for d in self.documents if d.stage == stage]
+
+    def not_applicable_of(self, stage: str) -> list[Document]:
+        """Records that a where-applicable document does not apply (reason in reference)."""
+        return [d for d in self.documents_of(stage) if d.source == NOT_APPLICABLE]
 
     def open_clocks(self) -> list[Clock]:
         return [c for c in self.clocks if c.is_open]

@@ -20,8 +20,11 @@ from gridconnect.errors import GridconnectError
 from gridconnect.services.applications import (
     DocumentInput,
     get_application,
+    notify_missing_documents,
     perform,
     record_document,
+    record_not_applicable,
+    record_site_survey,
 )
 from gridconnect.services.listing import application_events
 from gridconnect.services.users import AuthUser
@@ -29,10 +32,12 @@ from gridconnect.services.views import application_view
 from gridconnect.store.files import FileRefused
 from gridconnect.workflow.errors import (
     ApplicationNotFound,
+    DocumentAlwaysRequired,
     DocumentNotAllowed,
     InvalidApplication,
     InvalidTransition,
     MissingDocuments,
+    UnknownNotApplicableReason,
     UnknownSuspensionReason,
     VersionConflict,
 )
@@ -52,6 +57,9 @@ DONE = {
     "cancel": "申请已撤销。",
     "start_gov_approval": "已登记报送政府审批。",
     "complete_gov_approval": "已登记政府审批完成。",
+    "not_applicable": "已登记资料不适用及原因。",
+    "notice": "已登记一次性告知，客户将收到通知。",
+    "site_survey": "已登记现场勘查。",
 }
 
 
@@ -88,6 +96,8 @@ def _page(
         "events": events,
         "whitelist": whitelist,
         "reasons": policy.suspension_reasons,
+        "na_reasons": policy.not_applicable_reasons,
+        "first_stage": policy.stage_codes(kind)[0],
         "reason_names": {r.code: r.name for r in policy.suspension_reasons},
         "unconfigured": [clock_label(policy, kind, c) for c in view["unconfigured_clocks"]],
         "doc_values": {"source": "e_license"},
@@ -198,9 +208,91 @@ def act(
         error = "请从列表中选择暂停原因"
         return _page(request, user, application_id, 422, action_error=error)
     except MissingDocuments:
-        error = "本环节资料尚未齐全，不能办结（请先登记缺少的资料）"
+        error = (
+            "本环节资料尚未齐全，不能办结"
+            "（请先登记缺少的资料，或将不适用的资料登记为不适用并选择原因）"
+        )
         return _page(request, user, application_id, 422, action_error=error)
     except InvalidTransition:
         error = "当前状态下不能执行此操作，请刷新后查看可用操作"
         return _page(request, user, application_id, 409, action_error=error)
     return redirect(f"/workbench/applications/{application_id}?done={action}")
+
+
+@router.post("/{application_id}/documents/not-applicable", dependencies=[CsrfChecked])
+def mark_not_applicable(
+    request: Request,
+    application_id: int,
+    doc_type: Annotated[str, NoControl, Form(max_length=64)] = "",
+    reason_code: Annotated[str, NoControl, Form(max_length=32)] = "",
+    note: Annotated[str, NoControl, Form(max_length=500)] = "",
+    expected_version: Annotated[int | None, Form()] = None,
+    user: AuthUser = WORKER,
+) -> Response:
+    """Record a where-applicable document as not applicable, with a reason from the list."""
+    svc = services_of(request)
+    try:
+        record_not_applicable(
+            svc,
+            application_id,
+            doc_type,
+            reason_code,
+            user.username,
+            note=note.strip() or None,
+            scope=scope_of(user),
+            expected_version=expected_version,
+        )
+    except ApplicationNotFound:
+        raise _not_found() from None
+    except VersionConflict:
+        return _page(request, user, application_id, 409, conflict=CONFLICT)
+    except UnknownNotApplicableReason:
+        return _page(request, user, application_id, 422, na_error="请从列表中选择不适用的原因")
+    except (DocumentAlwaysRequired, DocumentNotAllowed, InvalidTransition):
+        error = "此资料须提供，不能登记为不适用（或已登记），请刷新后重试"
+        return _page(request, user, application_id, 422, na_error=error)
+    return redirect(f"/workbench/applications/{application_id}?done=not_applicable")
+
+
+@router.post("/{application_id}/missing-documents-notice", dependencies=[CsrfChecked])
+def missing_documents_notice(
+    request: Request,
+    application_id: int,
+    expected_version: Annotated[int | None, Form()] = None,
+    user: AuthUser = WORKER,
+) -> Response:
+    """Record the one-time notice of missing documents; the customer is notified."""
+    svc = services_of(request)
+    try:
+        notify_missing_documents(
+            svc, application_id, user.username, scope_of(user), expected_version
+        )
+    except ApplicationNotFound:
+        raise _not_found() from None
+    except VersionConflict:
+        return _page(request, user, application_id, 409, conflict=CONFLICT)
+    except InvalidTransition:
+        error = "只能在业务受理环节、尚有缺件时登记一次性告知"
+        return _page(request, user, application_id, 409, action_error=error)
+    return redirect(f"/workbench/applications/{application_id}?done=notice")
+
+
+@router.post("/{application_id}/site-survey", dependencies=[CsrfChecked])
+def site_survey(
+    request: Request,
+    application_id: int,
+    expected_version: Annotated[int | None, Form()] = None,
+    user: AuthUser = WORKER,
+) -> Response:
+    """Record the HV site survey of the supply-plan stage."""
+    svc = services_of(request)
+    try:
+        record_site_survey(svc, application_id, user.username, scope_of(user), expected_version)
+    except ApplicationNotFound:
+        raise _not_found() from None
+    except VersionConflict:
+        return _page(request, user, application_id, 409, conflict=CONFLICT)
+    except InvalidTransition:
+        error = "只能在供电方案答复环节登记一次现场勘查"
+        return _page(request, user, application_id, 409, action_error=error)
+    return redirect(f"/workbench/applications/{application_id}?done=site_survey")

@@ -62,10 +62,14 @@ EVENT_NAMES = MappingProxyType(
         "cancelled": "撤销",
         "gov_approval_started": "报送政府审批",
         "gov_approval_completed": "政府审批完成",
+        "deadline_recomputed": "时限重算",
+        "document_not_applicable": "资料不适用",
+        "missing_documents_notified": "一次性告知缺件",
+        "site_survey_recorded": "现场勘查",
     }
 )
 ROLE_NAMES = MappingProxyType({"clerk": "受理员", "supervisor": "主管", "admin": "管理员"})
-ALERT_LEVEL_NAMES = MappingProxyType({"warning": "预警", "breach": "超期"})
+ALERT_LEVEL_NAMES = MappingProxyType({"warning": "预警", "breach": "超期", "stall": "停滞"})
 
 
 def clock_label(policy: Policy, kind: str, clock: str) -> str:
@@ -76,6 +80,8 @@ def clock_label(policy: Policy, kind: str, clock: str) -> str:
             if spec.code == code:
                 return f"{spec.name}环节"
         return code
+    if clock == "stall":  # a stall alert is about the application, not one clock
+        return "停滞（无人办理）"
     return CLOCK_NAMES.get(clock, clock)
 
 

@@ -18,7 +18,13 @@ from gridconnect.api.schemas.applications import (
     SuspendIn,
 )
 from gridconnect.errors import InvalidInput, NotFound
-from gridconnect.services.applications import get_application, perform, receive_application
+from gridconnect.services.applications import (
+    get_application,
+    notify_missing_documents,
+    perform,
+    receive_application,
+    record_site_survey,
+)
 from gridconnect.services.context import Services
 from gridconnect.services.listing import (
     Filters,
@@ -202,3 +208,39 @@ def complete_gov_approval(
 ) -> dict[str, Any]:
     """Record that the government approval is granted."""
     return _act(svc, user, application_id, "complete_gov_approval", body)
+
+
+@router.post(
+    "/{application_id}/missing-documents-notice",
+    response_model=ApplicationPublic,
+    dependencies=JSON_ONLY,
+)
+def missing_documents_notice(
+    application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
+) -> dict[str, Any]:
+    """Tell the customer once what is still needed (一次性告知); the acceptance clock stops."""
+    app = notify_missing_documents(
+        svc,
+        application_id,
+        user.username,
+        scope=user_scope(user),
+        expected_version=body.expected_version if body else None,
+    )
+    return view(svc, app)
+
+
+@router.post(
+    "/{application_id}/site-survey", response_model=ApplicationPublic, dependencies=JSON_ONLY
+)
+def site_survey(
+    application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
+) -> dict[str, Any]:
+    """Record the HV site survey (supply-plan stage); an on-site reply is due that day."""
+    app = record_site_survey(
+        svc,
+        application_id,
+        user.username,
+        scope=user_scope(user),
+        expected_version=body.expected_version if body else None,
+    )
+    return view(svc, app)

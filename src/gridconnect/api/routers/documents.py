@@ -13,19 +13,21 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from gridconnect.api.auth import AuthUser, require, user_scope
-from gridconnect.api.content import (
-    InvalidBody,
-    MalformedJson,
-    is_json,
-    media_type,
-    require_json,
-)
+from gridconnect.api.content import InvalidBody, MalformedJson, is_json, media_type, require_json
 from gridconnect.api.deps import ServicesDep
 from gridconnect.api.permissions import Permission
 from gridconnect.api.routers.applications import AppId, view
-from gridconnect.api.schemas.applications import ApplicationPublic, ELicenseDocumentIn
+from gridconnect.api.schemas.applications import (
+    ApplicationPublic,
+    ELicenseDocumentIn,
+    NotApplicableIn,
+)
 from gridconnect.config.vocabulary import CONTROL_CHARACTERS
-from gridconnect.services.applications import DocumentInput, record_document
+from gridconnect.services.applications import (
+    DocumentInput,
+    record_document,
+    record_not_applicable,
+)
 
 router = APIRouter(prefix="/api/v1/applications", tags=["documents"])
 
@@ -149,3 +151,26 @@ async def add_e_licence_document(
         body.expected_version,
     )
     return await run_in_threadpool(view, svc, app)
+
+
+@router.post(
+    "/{application_id}/documents/not-applicable",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ApplicationPublic,
+    dependencies=[Depends(require_json)],
+)
+def mark_not_applicable(
+    application_id: AppId, body: NotApplicableIn, user: Worker, svc: ServicesDep
+) -> dict[str, Any]:
+    """Record a where-applicable document as not applicable, with a reason from the policy."""
+    app = record_not_applicable(
+        svc,
+        application_id,
+        body.doc_type,
+        body.reason_code,
+        user.username,
+        note=body.note,
+        scope=user_scope(user),
+        expected_version=body.expected_version,
+    )
+    return view(svc, app)

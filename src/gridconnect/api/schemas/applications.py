@@ -61,6 +61,15 @@ class MissingDocument(BaseModel):
     name: str
 
 
+class NotApplicableOut(BaseModel):
+    doc_type: str
+    name: str
+    reason_code: str
+    reason: str
+    recorded_by: str
+    recorded_at: str
+
+
 class PauseOut(BaseModel):
     paused_at: str | None
     resumed_at: str | None
@@ -116,7 +125,20 @@ class ApplicationPublic(BaseModel):
     closed_at: str | None
     stages: list[StageOut]
     documents: list[DocumentOut]
-    missing_documents: list[MissingDocument]
+    missing_documents: list[MissingDocument] = Field(
+        description="one-time notice, 须提供: always-required documents of this stage not provided"
+    )
+    documents_if_applicable: list[MissingDocument] = Field(
+        description="one-time notice, 如适用: needed only where they apply; each is provided "
+        "or recorded not applicable before the stage can be advanced"
+    )
+    not_applicable_documents: list[NotApplicableOut]
+    stalled_since: str | None = Field(
+        description="end of the quiet period whose stall alert was raised; none after any action"
+    )
+    site_surveyed_at: str | None = Field(
+        description="HV site survey (现场勘查); an on-site reply's supply-plan clock starts there"
+    )
     allowed_actions: list[str]
     clocks: list[ClockOut]
     unconfigured_clocks: list[str]
@@ -156,6 +178,14 @@ class SuspendIn(ActionIn):
 
 
 class CancelIn(ActionIn):
+    note: Note | None = None
+
+
+class NotApplicableIn(ActionIn):
+    doc_type: Annotated[str, NoControl, Field(min_length=1, max_length=64)]
+    reason_code: Annotated[str, NoControl, Field(max_length=32)] = Field(
+        default="", description="a code of the policy's not_applicable_reasons"
+    )
     note: Note | None = None
 
 

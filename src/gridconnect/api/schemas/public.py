@@ -33,6 +33,14 @@ class PublicDeadline(BaseModel):
     provisional: bool
 
 
+class PublicNotApplicable(BaseModel):
+    doc_type: str
+    name: str
+    stage: str
+    reason_code: str
+    reason: str = Field(description="why the document is not asked of this customer")
+
+
 class PublicStatus(BaseModel):
     number: str
     kind: str
@@ -44,7 +52,11 @@ class PublicStatus(BaseModel):
     suspended: bool
     received_at: str
     stages: list[PublicStage]
-    missing_documents: list[MissingDocument]
+    missing_documents: list[MissingDocument] = Field(description="须提供 (one-time notice)")
+    documents_if_applicable: list[MissingDocument] = Field(
+        description="如适用: only where they apply to this customer"
+    )
+    not_applicable_documents: list[PublicNotApplicable]
     deadlines: list[PublicDeadline]
 
 
