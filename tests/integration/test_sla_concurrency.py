@@ -15,7 +15,8 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import Engine, text
 
-from factories import receive
+from factories import full_process_only, receive
+from gridconnect.config.policy import Policy, load_policy
 from gridconnect.services.context import Services
 from gridconnect.services.sla_scan import SCAN_LOCK_KEY, scan
 from gridconnect.timesource import SHANGHAI
@@ -59,6 +60,12 @@ result = module.scan(
 )
 print(json.dumps({"breached": result.breached, "skipped": result.skipped}), flush=True)
 """
+
+
+@pytest.fixture(scope="module")
+def policy() -> Policy:
+    """These tests count the full-process clock's breaches alone (see `full_process_only`)."""
+    return full_process_only(load_policy())
 
 
 @pytest.fixture(autouse=True)
