@@ -155,14 +155,12 @@ def record_not_applicable(
     expected_version: int | None = None,
 ) -> Application:
     """Record a where-applicable document of the current stage as not applicable (audited)."""
-    ctx = _context(svc, actor)
-    with svc.unit_of_work() as uow:
-        app = _load(uow, application_id, scope)
-        version = _check_version(app, expected_version)
+
+    def change(ctx: flow.Context, app: Application) -> list[flow.RaisedAlert]:
         flow.record_not_applicable(ctx, app, doc_type, reason_code, note)
-        uow.applications.save(app, version)
-        uow.commit()
-        return app
+        return []
+
+    return _change(svc, application_id, actor, scope, expected_version, change)
 
 
 def notify_missing_documents(
@@ -173,18 +171,8 @@ def notify_missing_documents(
     expected_version: int | None = None,
 ) -> Application:
     """Tell the customer once what is still needed (一次性告知); stops the acceptance clock."""
-    ctx = _context(svc, actor)
-    with svc.unit_of_work() as uow:
-        app = _load(uow, application_id, scope)
-        version = _check_version(app, expected_version)
-        raised = flow.notify_missing_documents(ctx, app)
-        pending = list(app.events)
-        uow.applications.save(app, version)
-        for alert in raised:
-            _raise(svc, uow, app, alert, ctx)
-        _notify_customer(svc, uow, app, pending)
-        uow.commit()
-        return app
+    change = flow.notify_missing_documents
+    return _change(svc, application_id, actor, scope, expected_version, change)
 
 
 def record_site_survey(
@@ -195,14 +183,12 @@ def record_site_survey(
     expected_version: int | None = None,
 ) -> Application:
     """Record the HV site survey; an on-site reply's supply-plan clock starts there."""
-    ctx = _context(svc, actor)
-    with svc.unit_of_work() as uow:
-        app = _load(uow, application_id, scope)
-        version = _check_version(app, expected_version)
+
+    def change(ctx: flow.Context, app: Application) -> list[flow.RaisedAlert]:
         flow.record_site_survey(ctx, app)
-        uow.applications.save(app, version)
-        uow.commit()
-        return app
+        return []
+
+    return _change(svc, application_id, actor, scope, expected_version, change)
 
 
 @dataclass(frozen=True)
@@ -277,11 +263,30 @@ def perform(
 ) -> Application:
     """Run one action of the stage machine; the change, its events and clocks commit together."""
     operation = OPERATIONS[parse_action(action)]
+    given = ActionInput(reason_code, note)
+
+    def change(ctx: flow.Context, app: Application) -> list[flow.RaisedAlert]:
+        return operation(ctx, app, given)
+
+    return _change(svc, application_id, actor, scope, expected_version, change)
+
+
+def _change(
+    svc: Services,
+    application_id: int,
+    actor: str,
+    scope: Scope,
+    expected_version: int | None,
+    change: Callable[[flow.Context, Application], list[flow.RaisedAlert]],
+) -> Application:
+    """Load, check the version, change, save, raise late-stop alerts, notify, commit: all or
+    nothing, for every command that changes an application (documents apart: they store
+    a file first)."""
     ctx = _context(svc, actor)
     with svc.unit_of_work() as uow:
         app = _load(uow, application_id, scope)
         version = _check_version(app, expected_version)
-        raised = operation(ctx, app, ActionInput(reason_code, note))
+        raised = change(ctx, app)
         pending = list(app.events)
         uow.applications.save(app, version)
         for alert in raised:
