@@ -4,6 +4,7 @@ Forms carry `expected_version`; when someone else changed the application in bet
 page is shown again with the current state and a message, never an error page.
 """
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, UploadFile
@@ -42,6 +43,7 @@ from gridconnect.workflow.errors import (
     VersionConflict,
 )
 from gridconnect.workflow.machine import Action
+from gridconnect.workflow.model import Application
 
 router = APIRouter(prefix="/workbench/applications", tags=["pages"], include_in_schema=False)
 
@@ -262,19 +264,9 @@ def missing_documents_notice(
     user: AuthUser = WORKER,
 ) -> Response:
     """Record the one-time notice of missing documents; the customer is notified."""
-    svc = services_of(request)
-    try:
-        notify_missing_documents(
-            svc, application_id, user.username, scope_of(user), expected_version
-        )
-    except ApplicationNotFound:
-        raise _not_found() from None
-    except VersionConflict:
-        return _page(request, user, application_id, 409, conflict=CONFLICT)
-    except InvalidTransition:
-        error = "只能在业务受理环节、尚有缺件时登记一次性告知"
-        return _page(request, user, application_id, 409, action_error=error)
-    return redirect(f"/workbench/applications/{application_id}?done=notice")
+    refused = "只能在业务受理环节、尚有缺件时登记一次性告知"
+    command = notify_missing_documents
+    return _record_step(request, user, application_id, expected_version, command, refused, "notice")
 
 
 @router.post("/{application_id}/site-survey", dependencies=[CsrfChecked])
@@ -285,14 +277,30 @@ def site_survey(
     user: AuthUser = WORKER,
 ) -> Response:
     """Record the HV site survey of the supply-plan stage."""
+    refused = "只能在供电方案答复环节登记一次现场勘查"
+    command = record_site_survey
+    return _record_step(
+        request, user, application_id, expected_version, command, refused, "site_survey"
+    )
+
+
+def _record_step(
+    request: Request,
+    user: AuthUser,
+    application_id: int,
+    expected_version: int | None,
+    command: Callable[..., Application],
+    refused: str,
+    done: str,
+) -> Response:
+    """Run a step with no input but the version; a refusal re-renders the page and says why."""
     svc = services_of(request)
     try:
-        record_site_survey(svc, application_id, user.username, scope_of(user), expected_version)
+        command(svc, application_id, user.username, scope_of(user), expected_version)
     except ApplicationNotFound:
         raise _not_found() from None
     except VersionConflict:
         return _page(request, user, application_id, 409, conflict=CONFLICT)
     except InvalidTransition:
-        error = "只能在供电方案答复环节登记一次现场勘查"
-        return _page(request, user, application_id, 409, action_error=error)
-    return redirect(f"/workbench/applications/{application_id}?done=site_survey")
+        return _page(request, user, application_id, 409, action_error=refused)
+    return redirect(f"/workbench/applications/{application_id}?done={done}")

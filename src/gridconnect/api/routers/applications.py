@@ -1,5 +1,6 @@
 """Applications for staff: register, list, read, audit trail and the stage actions."""
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, status
@@ -219,14 +220,7 @@ def missing_documents_notice(
     application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
 ) -> dict[str, Any]:
     """Tell the customer once what is still needed (一次性告知); the acceptance clock stops."""
-    app = notify_missing_documents(
-        svc,
-        application_id,
-        user.username,
-        scope=user_scope(user),
-        expected_version=body.expected_version if body else None,
-    )
-    return view(svc, app)
+    return _step(svc, user, application_id, body, notify_missing_documents)
 
 
 @router.post(
@@ -236,11 +230,17 @@ def site_survey(
     application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
 ) -> dict[str, Any]:
     """Record the HV site survey (supply-plan stage); an on-site reply is due that day."""
-    app = record_site_survey(
-        svc,
-        application_id,
-        user.username,
-        scope=user_scope(user),
-        expected_version=body.expected_version if body else None,
-    )
+    return _step(svc, user, application_id, body, record_site_survey)
+
+
+def _step(
+    svc: Services,
+    user: AuthUser,
+    application_id: int,
+    body: ActionIn | None,
+    command: Callable[..., Application],
+) -> dict[str, Any]:
+    """A step that takes nothing but the version the client read."""
+    version = body.expected_version if body else None
+    app = command(svc, application_id, user.username, user_scope(user), version)
     return view(svc, app)
