@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from api_helpers import PASSWORD, SECRET, sign_in
+from declared_errors import DeclaredErrorCheck
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -45,6 +46,8 @@ def settings(engine: Engine, tmp_path: Path) -> Settings:
 def app(settings: Settings, engine: Engine, services: Services) -> FastAPI:
     web = create_app(settings, engine=engine)
     web.dependency_overrides[get_services] = lambda: services  # the test policy, calendar…
+    web.state.undeclared_errors = []
+    web.add_middleware(DeclaredErrorCheck, undeclared=web.state.undeclared_errors)
     return web
 
 
@@ -52,6 +55,8 @@ def app(settings: Settings, engine: Engine, services: Services) -> FastAPI:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
         yield test_client
+    undeclared = app.state.undeclared_errors
+    assert not undeclared, f"error statuses missing from the OpenAPI description: {undeclared}"
 
 
 @pytest.fixture

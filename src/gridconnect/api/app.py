@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from gridconnect import __version__
 from gridconnect.api.docs import install_docs
+from gridconnect.api.error_statuses import describe_errors
 from gridconnect.api.errors import install_error_handlers
 from gridconnect.api.input_guard import ControlCharacterGuard
 from gridconnect.api.limits import BodySizeLimit
@@ -29,7 +30,6 @@ from gridconnect.api.routers import (
     standards,
     users,
 )
-from gridconnect.api.schemas.common import ERROR_RESPONSES
 from gridconnect.api.security_headers import SecurityHeaders
 from gridconnect.bootstrap import build_services
 from gridconnect.config.settings import Settings, get_settings
@@ -104,7 +104,8 @@ def create_app(
         reports,
         exports,
     ):
-        app.include_router(module.router, responses=ERROR_RESPONSES)
+        describe_errors(module.router)
+        app.include_router(module.router)
     install_pages(app)
     install_docs(app)
     return app

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from gridconnect.api.deps import EngineDep, SettingsDep
+from gridconnect.api.error_statuses import can_fail
 from gridconnect.api.permissions import Permission, allows
 from gridconnect.config.settings import Settings
 from gridconnect.errors import GridconnectError
@@ -115,6 +116,7 @@ def _unauthenticated(message: str) -> HTTPException:
     return HTTPException(status.HTTP_401_UNAUTHORIZED, message, {"WWW-Authenticate": "Bearer"})
 
 
+@can_fail(401)
 def current_user(
     engine: EngineDep,
     settings: SettingsDep,
@@ -135,6 +137,7 @@ CurrentUser = Annotated[AuthUser, Depends(current_user)]
 def require(permission: Permission) -> Callable[[AuthUser], AuthUser]:
     """A dependency that lets only roles holding `permission` through (403 for the others)."""
 
+    @can_fail(403)
     def check(user: CurrentUser) -> AuthUser:
         if not allows(user.role, permission):
             raise HTTPException(

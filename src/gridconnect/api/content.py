@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import HTTPException, Request, status
 
+from gridconnect.api.error_statuses import can_fail
 from gridconnect.errors import InvalidInput
 
 
@@ -17,6 +18,7 @@ def is_json(kind: str) -> bool:
     )
 
 
+@can_fail(415)
 async def require_json(request: Request) -> None:
     """415 for a body sent as anything but JSON (a body-less request passes)."""
     kind = media_type(request)

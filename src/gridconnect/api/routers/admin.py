@@ -8,8 +8,10 @@ from starlette.concurrency import run_in_threadpool
 
 from gridconnect.api.auth import AuthUser, require
 from gridconnect.api.deps import ServicesDep, SettingsDep
+from gridconnect.api.error_statuses import errors
 from gridconnect.api.permissions import Permission
 from gridconnect.api.schemas.common import CalendarLoaded, CalendarYear
+from gridconnect.calendar.errors import NoticeFileError
 from gridconnect.config.policy import policy_to_dict
 from gridconnect.errors import Conflict, InvalidInput
 from gridconnect.services.calendar_admin import load_notice
@@ -36,7 +38,12 @@ def _load_notice(text: str, directory: Path, svc: Services) -> dict[str, Any]:
     }
 
 
-@router.post("/calendar", response_model=CalendarLoaded, status_code=201)
+@router.post(
+    "/calendar",
+    response_model=CalendarLoaded,
+    status_code=201,
+    responses=errors(CalendarDirMissing, InvalidInput, NoticeFileError),
+)
 async def load_calendar_notice(
     file: Annotated[UploadFile, File(description="the year's notice file (TOML, UTF-8)")],
     _user: Admin,

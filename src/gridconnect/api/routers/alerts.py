@@ -6,9 +6,10 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from gridconnect.api.auth import AuthUser, require, user_scope
 from gridconnect.api.deps import ServicesDep
+from gridconnect.api.error_statuses import errors
 from gridconnect.api.permissions import Permission
 from gridconnect.api.schemas.public import AlertOut
-from gridconnect.services.alerts import acknowledge, list_alerts
+from gridconnect.services.alerts import AlertNotFound, acknowledge, list_alerts
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
 
@@ -26,7 +27,7 @@ def read_alerts(
     return list_alerts(svc, user_scope(user), state, limit)
 
 
-@router.post("/{alert_id}/ack", response_model=AlertOut)
+@router.post("/{alert_id}/ack", response_model=AlertOut, responses=errors(AlertNotFound))
 def acknowledge_alert(
     alert_id: Annotated[int, Path(ge=1, le=2_147_483_647)], user: Supervisor, svc: ServicesDep
 ) -> dict[str, Any]:

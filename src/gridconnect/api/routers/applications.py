@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, status
 from gridconnect.api.auth import AuthUser, require, user_scope
 from gridconnect.api.content import require_json
 from gridconnect.api.deps import ServicesDep
+from gridconnect.api.error_statuses import can_fail, errors
 from gridconnect.api.permissions import Permission
 from gridconnect.api.schemas.applications import (
     ActionIn,
@@ -34,6 +35,14 @@ from gridconnect.services.listing import (
 )
 from gridconnect.services.listing import list_applications as find_applications
 from gridconnect.services.views import application_view
+from gridconnect.workflow.errors import (
+    ApplicationNotFound,
+    InvalidApplication,
+    InvalidTransition,
+    MissingDocuments,
+    UnknownSuspensionReason,
+    VersionConflict,
+)
 from gridconnect.workflow.model import Application
 
 router = APIRouter(prefix="/api/v1/applications", tags=["applications"])
@@ -41,6 +50,7 @@ router = APIRouter(prefix="/api/v1/applications", tags=["applications"])
 NUMBER_PATTERN = r"^[A-Z]+-[0-9]{4}-[0-9]{6,}$"
 
 
+@can_fail(NotFound, ApplicationNotFound, InvalidInput)
 def _application_id(
     svc: ServicesDep,
     application_id: Annotated[
@@ -70,6 +80,8 @@ Clerk = Annotated[AuthUser, Depends(require(Permission.REGISTER_APPLICATIONS))]
 Worker = Annotated[AuthUser, Depends(require(Permission.WORK_APPLICATIONS))]
 Reader = Annotated[AuthUser, Depends(require(Permission.READ_APPLICATIONS))]
 JSON_ONLY = [Depends(require_json)]
+# What a stage action can be refused for, beyond the input and the lookup.
+ACTION_ERRORS = errors(VersionConflict, InvalidTransition)
 
 
 def view(svc: Services, app: Application) -> dict[str, Any]:
@@ -81,6 +93,7 @@ def view(svc: Services, app: Application) -> dict[str, Any]:
     status_code=status.HTTP_201_CREATED,
     response_model=ApplicationPublic,
     dependencies=JSON_ONLY,
+    responses=errors(InvalidInput, InvalidApplication),
 )
 def create_application(body: ApplicationCreate, user: Clerk, svc: ServicesDep) -> dict[str, Any]:
     """Register an application received at the service hall (company from the clerk)."""
@@ -157,7 +170,12 @@ def _act(
     return view(svc, app)
 
 
-@router.post("/{application_id}/advance", response_model=ApplicationPublic, dependencies=JSON_ONLY)
+@router.post(
+    "/{application_id}/advance",
+    response_model=ApplicationPublic,
+    dependencies=JSON_ONLY,
+    responses=errors(VersionConflict, InvalidTransition, MissingDocuments),
+)
 def advance_application(
     application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
 ) -> dict[str, Any]:
@@ -165,7 +183,12 @@ def advance_application(
     return _act(svc, user, application_id, "advance", body)
 
 
-@router.post("/{application_id}/suspend", response_model=ApplicationPublic, dependencies=JSON_ONLY)
+@router.post(
+    "/{application_id}/suspend",
+    response_model=ApplicationPublic,
+    dependencies=JSON_ONLY,
+    responses=errors(VersionConflict, InvalidTransition, UnknownSuspensionReason),
+)
 def suspend_application(
     application_id: AppId, body: SuspendIn, user: Worker, svc: ServicesDep
 ) -> dict[str, Any]:
@@ -173,7 +196,12 @@ def suspend_application(
     return _act(svc, user, application_id, "suspend", body, body.reason_code, body.note)
 
 
-@router.post("/{application_id}/resume", response_model=ApplicationPublic, dependencies=JSON_ONLY)
+@router.post(
+    "/{application_id}/resume",
+    response_model=ApplicationPublic,
+    dependencies=JSON_ONLY,
+    responses=ACTION_ERRORS,
+)
 def resume_application(
     application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
 ) -> dict[str, Any]:
@@ -181,7 +209,12 @@ def resume_application(
     return _act(svc, user, application_id, "resume", body)
 
 
-@router.post("/{application_id}/cancel", response_model=ApplicationPublic, dependencies=JSON_ONLY)
+@router.post(
+    "/{application_id}/cancel",
+    response_model=ApplicationPublic,
+    dependencies=JSON_ONLY,
+    responses=ACTION_ERRORS,
+)
 def cancel_application(
     application_id: AppId, user: Worker, svc: ServicesDep, body: CancelIn | None = None
 ) -> dict[str, Any]:
@@ -190,7 +223,10 @@ def cancel_application(
 
 
 @router.post(
-    "/{application_id}/gov-approval/start", response_model=ApplicationPublic, dependencies=JSON_ONLY
+    "/{application_id}/gov-approval/start",
+    response_model=ApplicationPublic,
+    dependencies=JSON_ONLY,
+    responses=ACTION_ERRORS,
 )
 def start_gov_approval(
     application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
@@ -203,6 +239,7 @@ def start_gov_approval(
     "/{application_id}/gov-approval/complete",
     response_model=ApplicationPublic,
     dependencies=JSON_ONLY,
+    responses=ACTION_ERRORS,
 )
 def complete_gov_approval(
     application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
@@ -215,6 +252,7 @@ def complete_gov_approval(
     "/{application_id}/missing-documents-notice",
     response_model=ApplicationPublic,
     dependencies=JSON_ONLY,
+    responses=ACTION_ERRORS,
 )
 def missing_documents_notice(
     application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
@@ -224,7 +262,10 @@ def missing_documents_notice(
 
 
 @router.post(
-    "/{application_id}/site-survey", response_model=ApplicationPublic, dependencies=JSON_ONLY
+    "/{application_id}/site-survey",
+    response_model=ApplicationPublic,
+    dependencies=JSON_ONLY,
+    responses=ACTION_ERRORS,
 )
 def site_survey(
     application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None

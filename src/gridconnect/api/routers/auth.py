@@ -5,10 +5,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
-from gridconnect.api.auth import CurrentUser, check_password, issue_token
+from gridconnect.api.auth import CurrentUser, PasswordChecksBusy, check_password, issue_token
 from gridconnect.api.deps import EngineDep, SettingsDep
+from gridconnect.api.error_statuses import errors
 from gridconnect.api.schemas.common import Token, UserPublic
 from gridconnect.config.vocabulary import NoControl
+from gridconnect.services.attempts import TooManyAttempts
 from gridconnect.services.users import end_sessions, user_view
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -17,7 +19,7 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 @router.post(
     "/token",
     response_model=Token,
-    responses={429: {"description": "too many attempts or sign-ins at once; see Retry-After"}},
+    responses=errors(401, TooManyAttempts, PasswordChecksBusy),
 )
 async def log_in(
     username: Annotated[str, NoControl, Form(max_length=64)],

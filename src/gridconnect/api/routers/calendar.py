@@ -12,7 +12,9 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from gridconnect.api.deps import CalendarDep, get_calendar
+from gridconnect.api.error_statuses import errors
 from gridconnect.calendar import DayKind
+from gridconnect.calendar.errors import CalendarRangeError
 
 router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
 
@@ -42,7 +44,7 @@ class CountOut(BaseModel):
 
 
 # `add` and `count` are declared before `/{date}` so they are not taken for dates.
-@router.get("/add", response_model=AddOut)
+@router.get("/add", response_model=AddOut, responses=errors(CalendarRangeError))
 def add_working_days(
     calendar: CalendarDep,
     date: Annotated[dt.date, Query(description="start day (not counted), YYYY-MM-DD")],
@@ -53,7 +55,7 @@ def add_working_days(
     return AddOut(date=date, n=n, result=result.value, provisional=result.provisional)
 
 
-@router.get("/count", response_model=CountOut)
+@router.get("/count", response_model=CountOut, responses=errors(CalendarRangeError))
 def count_working_days(
     calendar: CalendarDep,
     start: Annotated[dt.date, Query(description="YYYY-MM-DD, not counted")],
@@ -64,7 +66,7 @@ def count_working_days(
     return CountOut(start=start, end=end, working_days=result.value, provisional=result.provisional)
 
 
-@router.get("/{date}", response_model=DayOut)
+@router.get("/{date}", response_model=DayOut, responses=errors(CalendarRangeError))
 def read_calendar_day(calendar: CalendarDep, date: dt.date) -> DayOut:
     """What kind of day `date` is (workday, weekend, holiday, adjusted_workday)."""
     info = calendar.kind(date)

@@ -15,6 +15,7 @@ from starlette.datastructures import FormData, UploadFile
 from gridconnect.api.auth import AuthUser, require, user_scope
 from gridconnect.api.content import InvalidBody, MalformedJson, is_json, media_type, require_json
 from gridconnect.api.deps import ServicesDep
+from gridconnect.api.error_statuses import errors
 from gridconnect.api.permissions import Permission
 from gridconnect.api.routers.applications import AppId, view
 from gridconnect.api.schemas.applications import (
@@ -27,6 +28,14 @@ from gridconnect.services.applications import (
     DocumentInput,
     record_document,
     record_not_applicable,
+)
+from gridconnect.store.files import FileRefused
+from gridconnect.workflow.errors import (
+    DocumentAlwaysRequired,
+    DocumentNotAllowed,
+    InvalidTransition,
+    UnknownNotApplicableReason,
+    VersionConflict,
 )
 
 router = APIRouter(prefix="/api/v1/applications", tags=["documents"])
@@ -103,6 +112,18 @@ async def _document_from(form: FormData) -> tuple[DocumentInput, int | None]:
     status_code=status.HTTP_201_CREATED,
     response_model=ApplicationPublic,
     openapi_extra={"requestBody": REQUEST_BODY},
+    # The body is read here, not by FastAPI, so its errors are named rather than derived.
+    responses=errors(
+        400,
+        413,
+        415,
+        MalformedJson,
+        InvalidBody,
+        FileRefused,
+        DocumentNotAllowed,
+        VersionConflict,
+        InvalidTransition,
+    ),
 )
 async def upload_document(
     application_id: AppId, request: Request, user: Worker, svc: ServicesDep
@@ -135,6 +156,7 @@ async def upload_document(
     status_code=status.HTTP_201_CREATED,
     response_model=ApplicationPublic,
     dependencies=[Depends(require_json)],
+    responses=errors(DocumentNotAllowed, VersionConflict, InvalidTransition),
 )
 async def add_e_licence_document(
     application_id: AppId, body: ELicenseDocumentIn, user: Worker, svc: ServicesDep
@@ -158,6 +180,13 @@ async def add_e_licence_document(
     status_code=status.HTTP_201_CREATED,
     response_model=ApplicationPublic,
     dependencies=[Depends(require_json)],
+    responses=errors(
+        DocumentNotAllowed,
+        DocumentAlwaysRequired,
+        UnknownNotApplicableReason,
+        VersionConflict,
+        InvalidTransition,
+    ),
 )
 def mark_not_applicable(
     application_id: AppId, body: NotApplicableIn, user: Worker, svc: ServicesDep

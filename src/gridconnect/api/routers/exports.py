@@ -8,8 +8,10 @@ from pydantic import BaseModel, Field
 
 from gridconnect.api.auth import AuthUser, require
 from gridconnect.api.deps import ServicesDep
+from gridconnect.api.error_statuses import errors
 from gridconnect.api.permissions import Permission
 from gridconnect.services.export import DEFAULT_LIMIT, MAX_LIMIT, export_changes, export_log
+from gridconnect.services.export_cursor import InvalidCursor
 
 router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
 
@@ -46,7 +48,8 @@ class ExportLogEntry(BaseModel):
                 }
             },
             "headers": {"X-Next-Cursor": {"schema": {"type": "string"}}},
-        }
+        },
+        **errors(InvalidCursor),
     },
 )
 def export_regulator_changes(

@@ -7,9 +7,16 @@ from starlette.concurrency import run_in_threadpool
 
 from gridconnect.api.content import require_json
 from gridconnect.api.deps import ServicesDep, SettingsDep
+from gridconnect.api.error_statuses import errors
 from gridconnect.api.schemas.applications import PublicApplicationCreate
 from gridconnect.api.schemas.public import PublicReceipt, PublicStatus
-from gridconnect.services.public import apply_online, public_status
+from gridconnect.services.public import (
+    StatusNotFound,
+    TooManyAttempts,
+    apply_online,
+    public_status,
+)
+from gridconnect.workflow.errors import InvalidApplication
 
 router = APIRouter(prefix="/api/v1/public/applications", tags=["public"])
 
@@ -19,6 +26,7 @@ router = APIRouter(prefix="/api/v1/public/applications", tags=["public"])
     status_code=status.HTTP_201_CREATED,
     response_model=PublicReceipt,
     dependencies=[Depends(require_json)],
+    responses=errors(InvalidApplication),
 )
 def submit_online_application(
     body: PublicApplicationCreate, svc: ServicesDep, settings: SettingsDep
@@ -32,7 +40,11 @@ def submit_online_application(
     }
 
 
-@router.get("/{number}", response_model=PublicStatus)
+@router.get(
+    "/{number}",
+    response_model=PublicStatus,
+    responses=errors(StatusNotFound, TooManyAttempts),
+)
 async def read_public_status(
     number: Annotated[str, Path(max_length=32)],
     svc: ServicesDep,

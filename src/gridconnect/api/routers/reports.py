@@ -7,9 +7,10 @@ from fastapi.responses import JSONResponse, Response
 
 from gridconnect.api.auth import AuthUser, require, user_scope
 from gridconnect.api.deps import ServicesDep
+from gridconnect.api.error_statuses import errors
 from gridconnect.api.permissions import Permission
 from gridconnect.services.reports import monthly_report, quarterly_report
-from gridconnect.services.reports.periods import month_of
+from gridconnect.services.reports.periods import InvalidPeriod, month_of
 from gridconnect.services.reports.render import filename, to_csv, to_xlsx
 from gridconnect.timesource import local_date
 
@@ -75,7 +76,7 @@ def _respond(report: dict[str, Any], fmt: str) -> Response:
     return Response(to_xlsx(report), media_type=XLSX, headers=disposition)
 
 
-@router.get("/monthly", response_class=Response, responses=DOWNLOADS)
+@router.get("/monthly", response_class=Response, responses={**DOWNLOADS, **errors(InvalidPeriod)})
 def read_monthly_report(
     request: Request,
     user: Reader,
@@ -88,7 +89,7 @@ def read_monthly_report(
     return _respond(monthly_report(svc, period, user_scope(user)), _format(request, format))
 
 
-@router.get("/quarterly", response_class=Response, responses=DOWNLOADS)
+@router.get("/quarterly", response_class=Response, responses={**DOWNLOADS, **errors(InvalidPeriod)})
 def read_quarterly_report(
     request: Request,
     user: Reader,

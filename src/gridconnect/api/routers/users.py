@@ -8,9 +8,20 @@ from starlette.concurrency import run_in_threadpool
 from gridconnect.api.auth import AuthUser, require
 from gridconnect.api.content import require_json
 from gridconnect.api.deps import EngineDep
+from gridconnect.api.error_statuses import errors
 from gridconnect.api.permissions import Permission
 from gridconnect.api.schemas.common import UserCreate, UserPublic
-from gridconnect.services.users import add_user, deactivate, list_users, reactivate, user_view
+from gridconnect.services.users import (
+    InvalidUser,
+    LastAdmin,
+    UserExists,
+    UserNotFound,
+    add_user,
+    deactivate,
+    list_users,
+    reactivate,
+    user_view,
+)
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
@@ -28,6 +39,7 @@ def list_user_accounts(_user: Admin, engine: EngineDep) -> list[dict[str, Any]]:
     response_model=UserPublic,
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(require_json)],
+    responses=errors(UserExists, InvalidUser),
 )
 async def create_user(body: UserCreate, _user: Admin, engine: EngineDep) -> dict[str, Any]:
     """Add an account (clerks and supervisors need a company and their cities)."""
@@ -37,7 +49,11 @@ async def create_user(body: UserCreate, _user: Admin, engine: EngineDep) -> dict
     return user_view(user)
 
 
-@router.post("/{username}/deactivate", response_model=UserPublic)
+@router.post(
+    "/{username}/deactivate",
+    response_model=UserPublic,
+    responses=errors(UserNotFound, LastAdmin),
+)
 def deactivate_user(
     username: Annotated[str, Path(max_length=64)], _user: Admin, engine: EngineDep
 ) -> dict[str, Any]:
@@ -45,7 +61,7 @@ def deactivate_user(
     return user_view(deactivate(engine, username))
 
 
-@router.post("/{username}/reactivate", response_model=UserPublic)
+@router.post("/{username}/reactivate", response_model=UserPublic, responses=errors(UserNotFound))
 def reactivate_user(
     username: Annotated[str, Path(max_length=64)], _user: Admin, engine: EngineDep
 ) -> dict[str, Any]:

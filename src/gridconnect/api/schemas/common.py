@@ -37,23 +37,6 @@ class ErrorBody(BaseModel):
     )
 
 
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody, "description": description}
-    for status, description in {
-        400: "bad request",
-        401: "not signed in, or the token is invalid or expired",
-        403: "the user's role may not do this",
-        404: "unknown, or outside the user's company and cities",
-        405: "method not allowed",
-        409: "version conflict or an action not allowed now",
-        413: "body too large",
-        415: "unsupported content type",
-        422: "invalid input; `details` names the fields",
-        429: "too many wrong access codes",
-    }.items()
-}
-
-
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
