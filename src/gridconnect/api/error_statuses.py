@@ -128,12 +128,12 @@ def describe_errors(router: APIRouter) -> None:
         if not isinstance(route, APIRoute) or not route.include_in_schema:
             continue
         # Routes share their decorators' dicts: change a copy only.
-        responses = {status: dict(entry) for status, entry in route.responses.items()}
+        responses = {key: dict(entry) for key, entry in route.responses.items()}
         for status, codes in derived_codes(route).items():
             entry = responses.setdefault(status, _response(set()))
             entry[CODES_KEY] = sorted(set(entry.get(CODES_KEY, ())) | codes)
-        for status, entry in responses.items():
+        for key, entry in responses.items():
             if CODES_KEY in entry:
                 listed = ", ".join(f"`{code}`" for code in entry[CODES_KEY])
-                entry["description"] = f"{SUMMARIES[int(status)]} ({listed})"
+                entry["description"] = f"{SUMMARIES[int(key)]} ({listed})"
         route.responses = responses
