@@ -11,6 +11,7 @@ from gridconnect.api.deps import ServicesDep, SettingsDep
 from gridconnect.api.error_statuses import errors
 from gridconnect.api.permissions import Permission
 from gridconnect.api.schemas.common import CalendarLoaded, CalendarYear
+from gridconnect.api.schemas.standards import PolicyInForce
 from gridconnect.calendar.errors import NoticeFileError
 from gridconnect.config.policy import policy_to_dict
 from gridconnect.errors import Conflict, InvalidInput
@@ -75,7 +76,7 @@ def list_calendar_years(_user: Admin, svc: ServicesDep) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/policy", response_model=dict[str, Any])
+@router.get("/policy", response_model=PolicyInForce)
 def read_policy(_user: PolicyReader, svc: ServicesDep) -> dict[str, Any]:
     """The policy in force: stages, document whitelists, SLA rules, thresholds and fees."""
     return policy_to_dict(svc.policy)

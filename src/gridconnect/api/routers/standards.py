@@ -10,13 +10,19 @@ from fastapi import APIRouter, Query
 
 from gridconnect.api.deps import ServicesDep
 from gridconnect.api.schemas.applications import City
+from gridconnect.api.schemas.standards import ServiceStandards
 from gridconnect.config.standards import service_standards
 from gridconnect.timesource import local_date
 
 router = APIRouter(prefix="/api/v1/public", tags=["public"])
 
 
-@router.get("/service-standards", response_model=dict[str, Any])
+@router.get(
+    "/service-standards",
+    response_model=ServiceStandards,
+    # a three-zero scope without a capacity or city limit has no such keys: keep them absent
+    response_model_exclude_unset=True,
+)
 def read_service_standards(
     svc: ServicesDep,
     city: Annotated[City | None, Query(description="a city's own stricter limits")] = None,
