@@ -13,6 +13,9 @@ takes that rule's id, limit and target before it is rescheduled; the event recor
 and new limit. A clock whose rule no longer applies at all keeps its limit (nothing is
 stopped behind a supervisor's back); a clock the new policy would add is not started.
 
+Each pending stall instant (when an untouched application counts as stalled) is counted
+again from the application's last action (`services.stall_recompute`).
+
 Alerts follow the new due: a warning whose warning instant is now in the future, or a
 breach whose due is now in the future, is withdrawn (the alert row keeps its history and
 gets `cleared_at`); the scan that runs at the end raises whatever the new dues call for,
@@ -35,6 +38,7 @@ from gridconnect.config.policy_model import ApplicationFacts, Policy, SlaRule
 from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.services.context import Services
 from gridconnect.services.sla_scan import scan
+from gridconnect.services.stall_recompute import recompute_stalls
 from gridconnect.store.tables import AlertRow, ApplicationRow, ClockRow
 from gridconnect.store.uow import UnitOfWork
 from gridconnect.timesource import as_utc, local_date
@@ -62,6 +66,7 @@ class RecomputeResult:
     applications_changed: int = 0
     warnings_cleared: int = 0
     breaches_cleared: int = 0
+    stalls_moved: int = 0
     warned: int = 0  # by the scan that follows
     breached: int = 0
 
@@ -72,7 +77,8 @@ class RecomputeResult:
         return (
             f"{self.clocks_changed} of {self.clocks_checked} open clocks changed in "
             f"{self.applications_changed} applications; {self.warnings_cleared} warnings and "
-            f"{self.breaches_cleared} breaches withdrawn; {self.warned} warned, "
+            f"{self.breaches_cleared} breaches withdrawn; {self.stalls_moved} stall instants "
+            f"moved; {self.warned} warned, "
             f"{self.breached} breached"
         )
 
@@ -96,6 +102,7 @@ def recompute_all(
     result = RecomputeResult()
     for app_id in _applications_to_change(engine, calendar, policy, result):
         _recompute_application(engine, app_id, calendar, policy, at, result)
+    result.stalls_moved = recompute_stalls(engine, calendar, policy.stall_working_days)
     scanned = scan(engine, at, alert_channels)
     result.warned, result.breached = scanned.warned, scanned.breached
     log.info("SLA recompute: %s", result)

@@ -27,6 +27,10 @@ class Event(StrEnum):
     SITE_SURVEY_RECORDED = "site_survey_recorded"
 
 
+# Events the system records that are not actions on the application: they do not restart
+# its quiet period (the stall rule counts from the last action).
+QUIET_EVENTS = frozenset({Event.DEADLINE_RECOMPUTED})
+
 # The events the customer is told of (L50: progress notices by SMS, WeChat, app).
 NOTIFIED_EVENTS = frozenset(
     {
