@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Engine, text
 
 import fast_hashing
+from databases import migrated_database
 from gridconnect.calendar import load_calendar
 from gridconnect.config.policy import load_policy
 from gridconnect.services.context import Services
@@ -31,56 +32,12 @@ def pytest_configure(config: pytest.Config) -> None:
     fast_hashing.install()
 
 
-def _unreachable(url: str, exc: Exception) -> None:
-    pytest.exit(
-        f"PostgreSQL at {url} cannot be reached ({exc.__class__.__name__}: {exc}): "
-        "the PostgreSQL run must not be skipped",
-        returncode=3,
-    )
-
-
-def _worker_database(url: str, worker: str) -> str:
-    """The URL of this xdist worker's own database, created on first use."""
-    given = make_url(url)
-    name = f"{given.database}_{worker}"
-    engine = make_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            exists = connection.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-            ).first()
-            if exists is None:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        _unreachable(url, exc)
-    finally:
-        engine.dispose()
-    return given.set(database=name).render_as_string(hide_password=False)
-
-
-def _reset_postgres(url: str) -> None:
-    engine = make_engine(url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    except Exception as exc:
-        _unreachable(url, exc)
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated database: PostgreSQL when asked for, else a SQLite template file."""
     url = os.environ.get(PG_URL_VAR)
     if url:
-        worker = os.environ.get("PYTEST_XDIST_WORKER")
-        if worker:
-            url = _worker_database(url, worker)
-        _reset_postgres(url)
-        upgrade(url)
-        return url
+        return migrated_database(url, os.environ.get("PYTEST_XDIST_WORKER"))
     template = tmp_path_factory.mktemp("template") / "template.db"
     url = f"sqlite:///{template}"
     upgrade(url)

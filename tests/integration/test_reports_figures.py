@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from gridconnect.services.reports import monthly_report, quarterly_report
 from gridconnect.services.reports.periods import parse_month, parse_quarter
 from gridconnect.services.reports.render import to_csv, to_xlsx
 from integration.reports_expected import expected
-from integration.reports_scenario import END, Record, build, fast_engine, services_on
+from integration.reports_scenario import END, Record
 
 # Building the 240-application scenario takes tens of seconds.
 pytestmark = pytest.mark.slow
@@ -32,14 +31,9 @@ COUNTS += ("suspensions", "suspended_working_days", "warnings", "breaches", "clo
 
 @pytest.fixture(scope="module")
 def scenario(
-    database_url: str, tmp_path_factory: pytest.TempPathFactory, policy: Any, calendar: Any
-) -> Iterator[tuple[Services, list[Record]]]:
-    directory = tmp_path_factory.mktemp("reports")
-    engine = fast_engine(database_url, directory)
-    services = services_on(engine, policy, calendar, directory)
-    records = build(services, count=240)
-    yield services, records
-    engine.dispose()
+    report_scenario: tuple[Services, list[Record]],
+) -> tuple[Services, list[Record]]:
+    return report_scenario
 
 
 def _rows(report: dict[str, Any], breakdown: str) -> dict[Any, dict[str, Any]]:

@@ -13,7 +13,6 @@ import io
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,26 +25,23 @@ from freezegun import freeze_time
 from gridconnect.services.context import Services
 from gridconnect.services.reports import monthly_report, quarterly_report
 from gridconnect.services.reports.render import FIGURES, Percent, sheets, to_xlsx
-from integration.reports_scenario import END, build, fast_engine, services_on
+from integration.reports_scenario import END
+
+# They read the shared report scenario, which takes tens of seconds to build.
+pytestmark = pytest.mark.slow
 
 # Every sheet to its own CSV (last token -1, LibreOffice 7.2+), cells as shown (token 9).
 CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
 
 
 @pytest.fixture(scope="module")
-def reports(
-    database_url: str, tmp_path_factory: pytest.TempPathFactory, policy: Any, calendar: Any
-) -> Iterator[dict[str, dict[str, Any]]]:
-    directory = tmp_path_factory.mktemp("spreadsheet")
-    engine = fast_engine(database_url, directory)
-    services: Services = services_on(engine, policy, calendar, directory)
-    build(services, count=120)
+def reports(report_scenario: tuple[Services, Any]) -> dict[str, dict[str, Any]]:
+    services, _records = report_scenario
     with freeze_time(END):
-        yield {
+        return {
             "monthly": monthly_report(services, "2026-09"),
             "quarterly": quarterly_report(services, "2026Q3"),
         }
-    engine.dispose()
 
 
 def _soffice() -> str:
@@ -79,7 +75,6 @@ def _same(shown: str, value: Any) -> bool:
     return shown == _as_shown(value)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("which", ["monthly", "quarterly"])
 def test_libreoffice_shows_every_figure_of_the_json_report(
     reports: dict[str, dict[str, Any]], which: str, tmp_path: Path
