@@ -15,7 +15,7 @@ from gridconnect.api.errors import install_error_handlers
 from gridconnect.api.input_guard import ControlCharacterGuard
 from gridconnect.api.limits import BodySizeLimit
 from gridconnect.api.pages import install_pages
-from gridconnect.api.routers import (
+from gridconnect.api.routers import (  # issue 16: plans, charges
     admin,
     alerts,
     applications,
@@ -24,9 +24,11 @@ from gridconnect.api.routers import (
     documents,
     exports,
     health,
+    plans_public,
     public,
     reports,
     standards,
+    supply_plans,
     users,
 )
 from gridconnect.api.schemas.common import ERROR_RESPONSES
@@ -103,6 +105,9 @@ def create_app(
         calendar,
         reports,
         exports,
+        # supply plans, charges and open capacity (issue 16)
+        supply_plans,
+        plans_public,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     install_pages(app)

@@ -25,6 +25,11 @@ class Event(StrEnum):
     DOCUMENT_NOT_APPLICABLE = "document_not_applicable"
     MISSING_DOCUMENTS_NOTIFIED = "missing_documents_notified"
     SITE_SURVEY_RECORDED = "site_survey_recorded"
+    # supply plans, cost and capacity (issue 16)
+    SUPPLY_PLAN_ANSWERED = "supply_plan_answered"
+    SUPPLY_PLAN_CHOSEN = "supply_plan_chosen"
+    CHARGE_RECORDED = "charge_recorded"
+    GRID_UPGRADE_COMPLETED = "grid_upgrade_completed"
 
 
 # The events the customer is told of (L50: progress notices by SMS, WeChat, app).

@@ -66,6 +66,11 @@ EVENT_NAMES = MappingProxyType(
         "document_not_applicable": "资料不适用",
         "missing_documents_notified": "一次性告知缺件",
         "site_survey_recorded": "现场勘查",
+        # supply plans, cost and capacity (issue 16)
+        "supply_plan_answered": "答复供电方案",
+        "supply_plan_chosen": "选定供电方案",
+        "charge_recorded": "登记收费",
+        "grid_upgrade_completed": "电网升级改造完成",
     }
 )
 ROLE_NAMES = MappingProxyType({"clerk": "受理员", "supervisor": "主管", "admin": "管理员"})
