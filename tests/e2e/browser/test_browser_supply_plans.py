@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from factories import provide_all_documents
-
 from gridconnect.services.applications import perform
 from gridconnect.services.supply_plans.plans import answer_supply_plans
 from gridconnect.workflow.supply_plans import SupplyPlanOption
