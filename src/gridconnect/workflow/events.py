@@ -52,3 +52,5 @@ class AlertLevel(StrEnum):
     WARNING = "warning"
     BREACH = "breach"
     STALL = "stall"  # no action on an open application for the policy's working days
+    # issue 16 (L27): a transitional plan's grid upgrade passed its planned completion
+    UPGRADE_OVERDUE = "upgrade_overdue"

@@ -9,6 +9,7 @@ from gridconnect.config.policy_model import STAGE_PREFIX, Policy
 from gridconnect.config.standards import CLOCK_NAMES
 from gridconnect.config.vocabulary import AreaClass, Channel, Company, DocumentSource, Supply
 from gridconnect.services.flow_diagram import flow_svg
+from gridconnect.services.supply_plans.upgrade_scan import GRID_UPGRADE
 from gridconnect.workflow.machine import CANCELLED, CONNECTED, Action
 
 # The domain's own words come with their names from the vocabulary (one source each).
@@ -74,7 +75,14 @@ EVENT_NAMES = MappingProxyType(
     }
 )
 ROLE_NAMES = MappingProxyType({"clerk": "受理员", "supervisor": "主管", "admin": "管理员"})
-ALERT_LEVEL_NAMES = MappingProxyType({"warning": "预警", "breach": "超期", "stall": "停滞"})
+ALERT_LEVEL_NAMES = MappingProxyType(
+    {
+        "warning": "预警",
+        "breach": "超期",
+        "stall": "停滞",
+        "upgrade_overdue": "升级改造逾期",  # issue 16 (L27)
+    }
+)
 
 
 def clock_label(policy: Policy, kind: str, clock: str) -> str:
@@ -87,6 +95,8 @@ def clock_label(policy: Policy, kind: str, clock: str) -> str:
         return code
     if clock == "stall":  # a stall alert is about the application, not one clock
         return "停滞（无人办理）"
+    if clock == GRID_UPGRADE:  # issue 16 (L27): a transitional plan's tracked upgrade
+        return "过渡方案电网升级改造"
     return CLOCK_NAMES.get(clock, clock)
 
 
