@@ -15,7 +15,7 @@ from gridconnect.api.errors import install_error_handlers
 from gridconnect.api.input_guard import ControlCharacterGuard
 from gridconnect.api.limits import BodySizeLimit
 from gridconnect.api.pages import install_pages
-from gridconnect.api.routers import (  # issue 16: plans, charges
+from gridconnect.api.routers import (
     admin,
     alerts,
     applications,
@@ -24,13 +24,14 @@ from gridconnect.api.routers import (  # issue 16: plans, charges
     documents,
     exports,
     health,
-    plans_public,
     public,
     reports,
     standards,
-    supply_plans,
     users,
 )
+from gridconnect.api.routers import capacity as capacity  # issue 16: open capacity (L52)
+from gridconnect.api.routers import plans_public as plans_public  # issue 16: customer, catalogue
+from gridconnect.api.routers import supply_plans as supply_plans  # issue 16: plans, charges
 from gridconnect.api.schemas.common import ERROR_RESPONSES
 from gridconnect.api.security_headers import SecurityHeaders
 from gridconnect.bootstrap import build_services
@@ -108,6 +109,7 @@ def create_app(
         # supply plans, charges and open capacity (issue 16)
         supply_plans,
         plans_public,
+        capacity,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     install_pages(app)

@@ -2,11 +2,7 @@
 
 from sqlmodel import SQLModel
 
-from gridconnect.store import (  # noqa: F401
-    auth_tables,
-    plan_tables,  # supply plans, charges, capacity (issue 16)
-    report_tables,
-    tables,
-)
+from gridconnect.store import auth_tables, report_tables, tables  # noqa: F401
+from gridconnect.store import plan_tables as plan_tables  # issue 16: plans, charges, capacity
 
 metadata = SQLModel.metadata

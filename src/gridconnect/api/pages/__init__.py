@@ -11,15 +11,8 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from gridconnect.api.deps import bind_page_dependencies
-from gridconnect.api.pages import (
-    admin,
-    application,
-    clerk,
-    plans,  # supply plans, charges, open capacity (issue 16)
-    public,
-    staff,
-    supervisor,
-)
+from gridconnect.api.pages import admin, application, clerk, public, staff, supervisor
+from gridconnect.api.pages import plans as plans  # supply plans, charges, capacity (issue 16)
 from gridconnect.api.pages.web import (
     STATIC_DIR,
     LoginRequired,

@@ -5,7 +5,7 @@ completion of a transitional plan's grid upgrade. Every form carries `expected_v
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
@@ -13,12 +13,13 @@ from starlette.datastructures import FormData
 from gridconnect.api.deps import services_of
 from gridconnect.api.pages import customer as cookies
 from gridconnect.api.pages.session import CsrfChecked, scope_of, staff
-from gridconnect.api.pages.web import PageError, redirect, render
+from gridconnect.api.pages.web import PageError, redirect, render, templates
 from gridconnect.api.permissions import Permission, allows
 from gridconnect.config.vocabulary import NoControl
 from gridconnect.errors import GridconnectError
 from gridconnect.services.applications import get_application
 from gridconnect.services.public import ACTOR
+from gridconnect.services.supply_plans.capacity import capacity_at, public_capacity
 from gridconnect.services.supply_plans.charges import charges_of, record_charge
 from gridconnect.services.supply_plans.plans import (
     answer_supply_plans,
@@ -30,6 +31,7 @@ from gridconnect.services.supply_plans.plans import (
 from gridconnect.services.users import AuthUser
 from gridconnect.timesource import local_date
 from gridconnect.workflow.errors import ApplicationNotFound, VersionConflict
+from gridconnect.workflow.model import CITIES
 from gridconnect.workflow.supply_plans import (
     DESIGN_REVIEW_STAGE,
     MAX_OPTIONS,
@@ -349,3 +351,33 @@ def upgrade_completed(
             svc, application_id, day, user.username, scope_of(user), expected_version
         ),
     )
+
+
+# -- open capacity (L52) ----------------------------------------------------------------------
+@router.get("/capacity")
+def open_capacity_page(
+    request: Request,
+    city: Annotated[str, NoControl, Query(max_length=16)] = "",
+    area: Annotated[str, NoControl, Query(max_length=100)] = "",
+) -> Response:
+    """可开放容量: per city and area, the fields the company publishes."""
+    svc = services_of(request)
+    chosen_city = city if city in CITIES else None
+    rows = public_capacity(svc, chosen_city, area.strip() or None)
+    context = {
+        "rows": rows,
+        "shown": svc.policy.capacity_publication.published,
+        "cities": CITIES,
+        "values": {"city": chosen_city or "", "area": area.strip()},
+    }
+    return render(request, "capacity.html", context)
+
+
+def capacity_flag(request: Request, application_id: int) -> dict[str, Any]:
+    """For the staff pages: the capacity where the application lies (the page that calls it
+    has already checked the user's scope)."""
+    svc = services_of(request)
+    return capacity_at(svc, get_application(svc, application_id))
+
+
+templates.env.globals["capacity_flag"] = capacity_flag

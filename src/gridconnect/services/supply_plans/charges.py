@@ -126,3 +126,39 @@ def charge_totals(
             }
             for company, city, count, charged, total in connection.execute(statement)
         ]
+
+
+CHARGE_BREAKDOWNS: dict[str, tuple[str, ...]] = {
+    "total": (),
+    "company": ("company",),
+    "city": ("city",),
+}
+
+
+def charges_report(
+    svc: Services, start: datetime, end: datetime, scope: Scope = EVERYTHING
+) -> dict[str, list[dict[str, Any]]]:
+    """The period's charges per breakdown (total, company, city), for the 月统计."""
+    rows = charge_totals(svc, start, end, scope)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, keys in CHARGE_BREAKDOWNS.items():
+        summed: dict[tuple[str, ...], list[int]] = {}
+        for row in rows:
+            key = tuple(row[k] for k in keys)
+            total = summed.setdefault(key, [0, 0, 0])
+            total[0] += row["charges"]
+            total[1] += row["applications"]  # an application is in one company and city
+            total[2] += round(row["total_yuan"] * 100)
+        if not keys:
+            summed.setdefault((), [0, 0, 0])
+        out[name] = [
+            {
+                **(dict(zip(keys, key, strict=True)) if keys else {"scope": "total"}),
+                "charges": count,
+                "applications": charged,
+                "total_yuan": fen / 100,
+                "mean_per_application_yuan": round(fen / charged / 100, 2) if charged else None,
+            }
+            for key, (count, charged, fen) in sorted(summed.items())
+        ]
+    return out
