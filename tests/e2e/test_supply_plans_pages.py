@@ -63,6 +63,10 @@ def test_the_clerk_answers_two_options_on_the_page_and_the_customer_chooses_the_
     assert chosen.status_code == 303, chosen.text
     assert "您已选定方案2" in client.get("/my/plans").text
 
+    page_sign_in(client, "clerk_xa")
+    design_review = client.get(f"/workbench/applications/{app['id']}").text
+    assert "客户选定方案2" in design_review  # the chosen plan carries into design review
+
 
 def test_a_wrong_option_on_the_page_is_shown_beside_the_form_and_nothing_changes(
     client: TestClient, as_user: Any

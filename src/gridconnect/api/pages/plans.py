@@ -381,3 +381,12 @@ def capacity_flag(request: Request, application_id: int) -> dict[str, Any]:
 
 
 templates.env.globals["capacity_flag"] = capacity_flag
+
+
+def supply_plans_of(request: Request, application_id: int) -> Any:
+    """For the staff application page: the options answered and the one chosen, which
+    design review works from (the calling page has already checked the user's scope)."""
+    return read_plans(services_of(request), application_id)
+
+
+templates.env.globals["supply_plans_of"] = supply_plans_of
