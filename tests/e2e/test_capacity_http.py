@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from api_helpers import count_rows, hv_body
 from fastapi.testclient import TestClient
-from page_helpers import page_sign_in
+from page_helpers import page_sign_in, post_form
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
@@ -154,3 +154,35 @@ def test_the_command_line_imports_a_file_or_names_every_bad_line(
     assert done.exit_code == 0, done.output
     assert "imported 3 line(s): 3 added, 0 updated" in done.output
     assert count_rows(engine, "network_capacity") == 3
+
+
+def test_a_supervisor_imports_and_edits_on_the_page(client: TestClient, staff: Any) -> None:
+    page_sign_in(client, "supervisor_xa")
+    xian_only = "\n".join(GOOD.splitlines()[:3])
+    bad = post_form(
+        client,
+        "/capacity/manage/import",
+        {},
+        "/capacity/manage",
+        files={"file": ("capacity.csv", BAD.encode(), "text/csv")},
+    )
+    assert bad.status_code == 422
+    assert "第 3 行 available_kva" in bad.text
+    good = post_form(
+        client,
+        "/capacity/manage/import",
+        {},
+        "/capacity/manage",
+        files={"file": ("capacity.csv", xian_only.encode(), "text/csv")},
+    )
+    assert good.status_code == 303, good.text
+    page = client.get("/capacity/manage")
+    row_id = page.text.split('action="/capacity/manage/')[2].split('"')[0]
+    edited = post_form(
+        client,
+        f"/capacity/manage/{row_id}",
+        {"available_kva": "1200", "restricted": "on", "restriction_reason": "线路重载"},
+        "/capacity/manage",
+    )
+    assert edited.status_code == 303, edited.text
+    assert "线路重载" in client.get("/capacity").text

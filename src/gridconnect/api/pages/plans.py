@@ -5,9 +5,10 @@ completion of a transitional plan's grid upgrade. Every form carries `expected_v
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from gridconnect.api.deps import services_of
@@ -19,7 +20,15 @@ from gridconnect.config.vocabulary import NoControl
 from gridconnect.errors import GridconnectError
 from gridconnect.services.applications import get_application
 from gridconnect.services.public import ACTOR
-from gridconnect.services.supply_plans.capacity import capacity_at, public_capacity
+from gridconnect.services.supply_plans.capacity import (
+    COLUMNS,
+    CapacityLine,
+    capacity_at,
+    import_capacity_csv,
+    list_capacity,
+    public_capacity,
+    update_capacity,
+)
 from gridconnect.services.supply_plans.charges import charges_of, record_charge
 from gridconnect.services.supply_plans.plans import (
     answer_supply_plans,
@@ -40,6 +49,7 @@ from gridconnect.workflow.supply_plans import (
 )
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 STAFF = staff(Permission.READ_APPLICATIONS)
 WORKER = staff(Permission.WORK_APPLICATIONS)
@@ -178,7 +188,7 @@ def _path(application_id: int) -> str:
 
 
 @router.get("/workbench/applications/{application_id}/plans")
-def plans_page(request: Request, application_id: int, user: AuthUser = STAFF) -> Response:
+def plans_page(request: Request, application_id: RowId, user: AuthUser = STAFF) -> Response:
     return _staff_page(request, user, application_id)
 
 
@@ -226,7 +236,7 @@ def _integer(text: str) -> int | str:
 
 
 @router.post("/workbench/applications/{application_id}/plans", dependencies=[CsrfChecked])
-async def answer_plans(request: Request, application_id: int, user: AuthUser = WORKER) -> Response:
+async def answer_plans(request: Request, application_id: RowId, user: AuthUser = WORKER) -> Response:
     """Deliver the supply plan (1–3 options); the supply-plan clock stops."""
     form = await request.form()
     options, errors, values = read_options(form)
@@ -273,7 +283,7 @@ def _staff_step(
 @router.post("/workbench/applications/{application_id}/plans/choice", dependencies=[CsrfChecked])
 def record_choice(
     request: Request,
-    application_id: int,
+    application_id: RowId,
     option_no: Annotated[int, Form(ge=1, le=MAX_OPTIONS)],
     expected_version: Annotated[int | None, Form()] = None,
     user: AuthUser = WORKER,
@@ -294,7 +304,7 @@ def record_choice(
 @router.post("/workbench/applications/{application_id}/charges", dependencies=[CsrfChecked])
 def add_charge(
     request: Request,
-    application_id: int,
+    application_id: RowId,
     item_code: Annotated[str, NoControl, Form(max_length=32)] = "",
     quantity: Annotated[float, Form(gt=0, le=1e7)] = 1.0,
     note: Annotated[str, NoControl, Form(max_length=200)] = "",
@@ -327,7 +337,7 @@ def add_charge(
 )
 def upgrade_completed(
     request: Request,
-    application_id: int,
+    application_id: RowId,
     completed_on: Annotated[str, Form(max_length=10)] = "",
     expected_version: Annotated[int | None, Form()] = None,
     user: AuthUser = WORKER,
@@ -390,3 +400,93 @@ def supply_plans_of(request: Request, application_id: int) -> Any:
 
 
 templates.env.globals["supply_plans_of"] = supply_plans_of
+
+
+# -- managing the open-capacity register ------------------------------------------------------
+MANAGER = staff(Permission.MANAGE_CAPACITY)
+
+
+def _manage_page(
+    request: Request, user: AuthUser, status_code: int = 200, **extra: Any
+) -> Response:
+    svc = services_of(request)
+    context = {
+        "rows": list_capacity(svc, scope_of(user)),
+        "columns": COLUMNS,
+        "done": request.query_params.get("done"),
+        "problems": [],
+        **extra,
+    }
+    return render(request, "capacity_manage.html", context, status_code=status_code)
+
+
+@router.get("/capacity/manage")
+def manage_capacity(request: Request, user: AuthUser = MANAGER) -> Response:
+    """The register with every field, an import form and an edit form per row."""
+    return _manage_page(request, user)
+
+
+@router.post("/capacity/manage/import", dependencies=[CsrfChecked])
+async def import_capacity_page(
+    request: Request,
+    file: Annotated[UploadFile | None, Form()] = None,
+    user: AuthUser = MANAGER,
+) -> Response:
+    """Import a CSV as a whole; a bad file is listed line by line and nothing is written."""
+    if file is None or not file.filename:
+        return _manage_page(request, user, 422, error="请选择 CSV 文件（UTF-8 编码，含表头）。")
+    try:
+        text = (await file.read()).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _manage_page(request, user, 422, error="文件不是 UTF-8 编码的文本。")
+    svc = services_of(request)
+    try:
+        result = await run_in_threadpool(
+            import_capacity_csv, svc, text, user.username, scope_of(user)
+        )
+    except GridconnectError as exc:
+        problems = exc.details if isinstance(exc.details, list) else []
+        return _manage_page(
+            request,
+            user,
+            422,
+            error="文件有误，未导入任何数据。请按以下逐行提示修改：",
+            problems=problems,
+        )
+    return redirect(f"/capacity/manage?done={result['lines']}")
+
+
+@router.post("/capacity/manage/{capacity_id}", dependencies=[CsrfChecked])
+def edit_capacity_page(
+    request: Request,
+    capacity_id: RowId,
+    available_kva: Annotated[str, Form(max_length=20)] = "",
+    restricted: Annotated[str, Form(max_length=3)] = "",
+    restriction_reason: Annotated[str, NoControl, Form(max_length=200)] = "",
+    expected_relief_on: Annotated[str, Form(max_length=10)] = "",
+    user: AuthUser = MANAGER,
+) -> Response:
+    """Edit one row's capacity and restriction."""
+    svc = services_of(request)
+    current = next((r for r in list_capacity(svc, scope_of(user)) if r["id"] == capacity_id), None)
+    if current is None:
+        raise PageError(404, "未找到", "该容量记录不存在，或不在您所辖范围内。")
+    data = {k: current[k] for k in ("company", "city", "area", "substation", "feeder")}
+    data |= {
+        "available_kva": available_kva,
+        "restricted": "是" if restricted == "on" else "否",
+        "restriction_reason": restriction_reason,
+        "expected_relief_on": expected_relief_on,
+    }
+    try:
+        line = CapacityLine.model_validate(data)
+        update_capacity(svc, capacity_id, line, user.username, scope_of(user))
+    except ValidationError as exc:
+        problems = [
+            {"line": current["substation"], "field": str(e["loc"][0]), "message": e["msg"]}
+            for e in exc.errors(include_url=False)
+        ]
+        return _manage_page(request, user, 422, error="修改未保存：", problems=problems)
+    except GridconnectError as exc:
+        return _manage_page(request, user, exc.status, error="修改未保存：" + exc.message)
+    return redirect("/capacity/manage?done=1")
