@@ -236,7 +236,9 @@ def _integer(text: str) -> int | str:
 
 
 @router.post("/workbench/applications/{application_id}/plans", dependencies=[CsrfChecked])
-async def answer_plans(request: Request, application_id: RowId, user: AuthUser = WORKER) -> Response:
+async def answer_plans(
+    request: Request, application_id: RowId, user: AuthUser = WORKER
+) -> Response:
     """Deliver the supply plan (1–3 options); the supply-plan clock stops."""
     form = await request.form()
     options, errors, values = read_options(form)
