@@ -8,6 +8,7 @@ import typer
 
 from gridconnect.commands.audit import audit_app
 from gridconnect.commands.calendar import calendar_app
+from gridconnect.commands.capacity import capacity_app, plans_app
 from gridconnect.commands.db import db_app
 from gridconnect.commands.demo import demo_app
 from gridconnect.commands.export import export_app
@@ -31,6 +32,9 @@ app.add_typer(sla_app, name="sla", help="SLA clocks: scan, recompute, deliver al
 app.add_typer(report_app, name="report")
 app.add_typer(export_app, name="export")
 app.add_typer(files_app, name="files")
+# supply plans, charges and open capacity (issue 16)
+app.add_typer(capacity_app, name="capacity")
+app.add_typer(plans_app, name="plans")
 
 
 @app.callback()

@@ -28,6 +28,14 @@ PUBLIC_API = {
 SIGNED_IN_API = {"/api/v1/auth/me", "/api/v1/auth/logout"}
 PUBLIC_PAGES = {"/", "/standards", "/apply", "/apply/done", "/status", "/my", "/my/leave"}
 PUBLIC_PAGES |= {"/login", "/logout"}
+# supply plans, charges and open capacity (issue 16): the customer's code or nothing at all
+PUBLIC_API |= {
+    "/api/v1/public/charge-catalogue",
+    "/api/v1/public/applications/{number}/supply-plans",
+    "/api/v1/public/applications/{number}/supply-plans/choice",
+    "/api/v1/public/open-capacity",
+}
+PUBLIC_PAGES |= {"/my/plans", "/my/plans/choice", "/capacity"}
 ROLE_USERS = {"clerk": "clerk_xa", "supervisor": "supervisor_xa", "admin": "admin"}
 
 

@@ -30,6 +30,9 @@ from gridconnect.api.routers import (
     standards,
     users,
 )
+from gridconnect.api.routers import capacity as capacity  # issue 16: open capacity (L52)
+from gridconnect.api.routers import plans_public as plans_public  # issue 16: customer, catalogue
+from gridconnect.api.routers import supply_plans as supply_plans  # issue 16: plans, charges
 from gridconnect.api.security_headers import SecurityHeaders
 from gridconnect.bootstrap import build_services
 from gridconnect.config.settings import Settings, get_settings
@@ -103,6 +106,10 @@ def create_app(
         calendar,
         reports,
         exports,
+        # supply plans, charges and open capacity (issue 16)
+        supply_plans,
+        plans_public,
+        capacity,
     ):
         describe_errors(module.router)
         app.include_router(module.router)

@@ -25,6 +25,8 @@ class Permission(StrEnum):
     READ_POLICY = "policy.read"
     MANAGE_USERS = "users.manage"
     EXPORT_REGULATOR = "exports.regulator"
+    # issue 16: the network's open capacity and restricted areas (L52)
+    MANAGE_CAPACITY = "capacity.manage"
 
 
 ROLES_FOR: dict[Permission, frozenset[str]] = {
@@ -37,6 +39,8 @@ ROLES_FOR: dict[Permission, frozenset[str]] = {
     Permission.READ_POLICY: frozenset({"admin"}),
     Permission.MANAGE_USERS: frozenset({"admin"}),
     Permission.EXPORT_REGULATOR: frozenset({"admin"}),
+    # issue 16: supervisors within their company and cities, administrators everywhere
+    Permission.MANAGE_CAPACITY: frozenset({"supervisor", "admin"}),
 }
 
 

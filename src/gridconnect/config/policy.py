@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from gridconnect.config import policy_errors
 from gridconnect.config.ledger_check import ledger_problems
+from gridconnect.config.plans_policy import CapacityPublication, ChargeItem, LvCapacityCeiling
 from gridconnect.config.policy_checks import rule_problems, threshold_problems
 from gridconnect.config.policy_file import PolicyFile, validation_context
 from gridconnect.config.policy_model import (
@@ -141,7 +142,28 @@ def _to_domain(file: PolicyFile) -> Policy:
             {str(k): FeeSpec(three_zero=f.three_zero, other=f.other) for k, f in file.fees.items()}
         ),
         documents=MappingProxyType(documents),
+        **_plans_policy(file),
     )
+
+
+def _plans_policy(file: PolicyFile) -> dict[str, Any]:
+    """Supply plans, cost and capacity (issue 16): LV ceilings, charge catalogue, publication."""
+    return {
+        "lv_capacity_ceilings": tuple(
+            LvCapacityCeiling(
+                c.in_force_from,
+                c.in_force_until,
+                c.max_capacity_kw,
+                c.source,
+                str(c.city) if c.city is not None else None,
+            )
+            for c in file.lv_capacity_ceilings
+        ),
+        "charge_items": tuple(ChargeItem(**item.model_dump()) for item in file.charge_items),
+        "capacity_publication": CapacityPublication(
+            frozenset(k for k, shown in file.capacity_publication.model_dump().items() if shown)
+        ),
+    }
 
 
 def build_policy(data: Mapping[str, Any], origin: str = "<policy>") -> Policy:
@@ -267,4 +289,31 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
             {"code": r.code, "name": r.name} for r in policy.not_applicable_reasons
         ],
         "suspension_reasons": [{"code": r.code, "name": r.name} for r in policy.suspension_reasons],
+        # supply plans, cost and capacity (issue 16)
+        "lv_capacity_ceilings": [
+            {
+                "in_force_from": _date_text(c.in_force_from),
+                "in_force_until": _date_text(c.in_force_until),
+                "max_capacity_kw": c.max_capacity_kw,
+                "city": c.city,
+                "source": c.source,
+            }
+            for c in policy.lv_capacity_ceilings
+        ],
+        "charge_items": [charge_item_dict(item) for item in policy.charge_items],
+        "capacity_publication": sorted(policy.capacity_publication.published),
+    }
+
+
+def charge_item_dict(item: ChargeItem) -> dict[str, Any]:
+    return {
+        "code": item.code,
+        "name": item.name,
+        "basis": item.basis,
+        "unit": item.unit,
+        "amount_yuan": item.amount_yuan,
+        "source": item.source,
+        "in_force_from": _date_text(item.in_force_from),
+        "in_force_until": _date_text(item.in_force_until),
+        "inside_investment_boundary": item.inside_investment_boundary,
     }

@@ -266,6 +266,65 @@ def _no_commitment_letter(documents: dict[str, str]) -> dict[str, str]:
     return documents
 
 
+# -- supply plans, cost and capacity (issue 16) ----------------------------------------
+class LvCeilingFile(Section):
+    """The largest LV capacity connected in a city from a date (L36, L41)."""
+
+    in_force_from: date
+    in_force_until: date | None = None
+    max_capacity_kw: Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False)]
+    source: Text
+    city: City | None = Field(default=None, description="a pilot city's own; none = province")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> LvCeilingFile:
+        _dates_in_order(self.in_force_from, self.in_force_until)
+        return self
+
+
+class ChargeItemFile(Section):
+    """A permitted charge item (收费项目目录清单, L42, L52)."""
+
+    code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)]
+    name: Text
+    basis: Text
+    unit: Text
+    amount_yuan: Amount
+    source: Text
+    in_force_from: date
+    in_force_until: date | None = None
+    inside_investment_boundary: bool = Field(
+        description="inside the grid's investment boundary (L39): never charged to "
+        "residential or 三零 customers (L37–L38)"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ChargeItemFile:
+        _dates_in_order(self.in_force_from, self.in_force_until)
+        return self
+
+
+def _distinct_items(items: list[ChargeItemFile]) -> list[ChargeItemFile]:
+    codes = [item.code for item in items]
+    for code in codes:
+        if codes.count(code) > 1:
+            raise PydanticCustomError(
+                "duplicate_charge_item", "charge item '{code}' listed twice", {"code": code}
+            )
+    return items
+
+
+class CapacityPublicationFile(Section):
+    """Which open-capacity fields are published (L52); city and area always are."""
+
+    substation: bool = True
+    feeder: bool = True
+    available_kva: bool = True
+    restricted: bool = True
+    restriction_reason: bool = True
+    expected_relief_on: bool = True
+
+
 class PolicyFile(Section):
     """A gridconnect policy file (TOML): stages, document whitelists, SLA rules, 三零 scope."""
 
@@ -288,6 +347,10 @@ class PolicyFile(Section):
     not_applicable_reasons: Annotated[
         list[NotApplicableReasonFile], AfterValidator(_distinct_reasons)
     ] = []
+    # supply plans, cost and capacity (issue 16)
+    lv_capacity_ceilings: list[LvCeilingFile] = []
+    charge_items: Annotated[list[ChargeItemFile], AfterValidator(_distinct_items)] = []
+    capacity_publication: CapacityPublicationFile = CapacityPublicationFile()
 
     @field_validator("kinds")
     @classmethod

@@ -15,6 +15,7 @@ from typing import Any
 
 from gridconnect.config import conditions as rule_conditions
 from gridconnect.config.conditions import CONDITION_KEYS as CONDITION_KEYS
+from gridconnect.config.plans_policy import CapacityPublication, ChargeItem, LvCapacityCeiling
 from gridconnect.config.vocabulary import (
     AreaClass,
     City,
@@ -237,6 +238,10 @@ class Policy:
     fees: Mapping[str, FeeSpec] = field(default_factory=dict, hash=False)
     #: every document type the policy names (code -> DocumentType)
     documents: Mapping[str, DocumentType] = field(default_factory=dict, hash=False)
+    # supply plans, cost and capacity (issue 16)
+    lv_capacity_ceilings: tuple[LvCapacityCeiling, ...] = ()
+    charge_items: tuple[ChargeItem, ...] = ()
+    capacity_publication: CapacityPublication = field(default_factory=CapacityPublication)
 
     # -- kinds, stages, documents -------------------------------------------------
     def kind(self, kind: str) -> KindSpec:

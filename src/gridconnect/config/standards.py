@@ -8,6 +8,7 @@ from typing import Any
 
 from gridconnect.config import conditions as rule_conditions
 from gridconnect.config.conditions import num
+from gridconnect.config.plans_policy import lv_ceiling
 from gridconnect.config.policy_model import (
     FULL_PROCESS,
     GOV_APPROVAL,
@@ -181,4 +182,28 @@ def service_standards(
         "kinds": kinds,
         "suspension_reasons": [{"code": r.code, "name": r.name} for r in policy.suspension_reasons],
         "source": "L52",
+        **_cost_and_capacity(policy, on, city),
+    }
+
+
+def _cost_and_capacity(policy: Policy, on: date, city: str | None) -> dict[str, Any]:
+    """Issue 16: the charge catalogue in force (L42, L52) and the LV ceiling (L36, L41)."""
+    ceiling = lv_ceiling(policy.lv_capacity_ceilings, city or "", on)
+    return {
+        "charge_catalogue": [
+            {
+                "code": i.code,
+                "name": i.name,
+                "basis": i.basis,
+                "unit": i.unit,
+                "amount_yuan": i.amount_yuan,
+                "source": i.source,
+                "inside_investment_boundary": i.inside_investment_boundary,
+            }
+            for i in policy.charge_items
+            if i.in_force(on)
+        ],
+        "lv_capacity_ceiling": None
+        if ceiling is None
+        else {"max_capacity_kw": ceiling.max_capacity_kw, "source": ceiling.source},
     }

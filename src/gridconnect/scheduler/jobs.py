@@ -38,6 +38,10 @@ def run_scan(engine: Engine, alert_channels: AlertRecipients) -> None:
     if result.warned or result.breached:
         log.info("SLA scan: %d warned, %d breached", result.warned, result.breached)
     scan_stalls(engine, alert_channels=alert_channels)  # same job: stalled applications
+    # issue 16 (L27): transitional plans whose grid upgrade is past its planned completion
+    from gridconnect.services.supply_plans.upgrade_scan import scan_grid_upgrades
+
+    scan_grid_upgrades(engine, alert_channels=alert_channels)
 
 
 def run_outbox(engine: Engine) -> None:

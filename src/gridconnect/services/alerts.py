@@ -9,9 +9,14 @@ from sqlmodel import col, select
 
 from gridconnect.errors import NotFound
 from gridconnect.services.context import Scope, Services
+from gridconnect.services.supply_plans.upgrade_scan import GRID_UPGRADE
 from gridconnect.store.tables import AlertRow, ApplicationRow, ClockRow
+from gridconnect.workflow.events import AlertLevel
 
 AlertState = Literal["open", "acknowledged", "all"]
+
+
+UPGRADE_OVERDUE = str(AlertLevel.UPGRADE_OVERDUE)
 
 
 class AlertNotFound(NotFound):
@@ -41,7 +46,8 @@ def _view(alert: AlertRow, number: str, clock_kind: str | None) -> dict[str, Any
         "company": alert.company,
         "city": alert.city,
         "level": alert.level,
-        "clock": clock_kind or "stall",
+        # no clock: a stall alert, or a transitional plan's grid upgrade (issue 16)
+        "clock": clock_kind or (GRID_UPGRADE if alert.level == UPGRADE_OVERDUE else "stall"),
         "due_at": alert.due_at.isoformat(),
         "raised_at": alert.raised_at.isoformat(),
         "acknowledged_by": alert.acknowledged_by,

@@ -15,6 +15,7 @@ from gridconnect.workflow import application as flow
 from gridconnect.workflow.errors import ApplicationNotFound, InvalidApplication, VersionConflict
 from gridconnect.workflow.events import NOTIFIED_EVENTS, Event
 from gridconnect.workflow.intake import NewApplication, check
+from gridconnect.workflow.lv_ceiling import refuse_above_lv_ceiling
 from gridconnect.workflow.machine import Action
 from gridconnect.workflow.model import DOCUMENT_SOURCES, Application, Document, DomainEvent, Kind
 
@@ -49,6 +50,7 @@ def receive_application(
     """Register an application (hall, online or app) and start its clocks."""
     check(new)
     ctx = _context(svc, actor)
+    refuse_above_lv_ceiling(ctx.policy, new, local_date(ctx.now))  # L36, L41 (issue 16)
     hv = new.kind == Kind.HV
     # 三零 and on-site reply are decided once, at receipt, by the policy in force that day.
     facts = ctx.policy.application_facts(

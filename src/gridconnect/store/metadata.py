@@ -3,5 +3,6 @@
 from sqlmodel import SQLModel
 
 from gridconnect.store import auth_tables, report_tables, tables  # noqa: F401
+from gridconnect.store import plan_tables as plan_tables  # issue 16: plans, charges, capacity
 
 metadata = SQLModel.metadata

@@ -25,6 +25,11 @@ class Event(StrEnum):
     DOCUMENT_NOT_APPLICABLE = "document_not_applicable"
     MISSING_DOCUMENTS_NOTIFIED = "missing_documents_notified"
     SITE_SURVEY_RECORDED = "site_survey_recorded"
+    # supply plans, cost and capacity (issue 16)
+    SUPPLY_PLAN_ANSWERED = "supply_plan_answered"
+    SUPPLY_PLAN_CHOSEN = "supply_plan_chosen"
+    CHARGE_RECORDED = "charge_recorded"
+    GRID_UPGRADE_COMPLETED = "grid_upgrade_completed"
 
 
 # Events the system records that are not actions on the application: they do not restart
@@ -51,3 +56,5 @@ class AlertLevel(StrEnum):
     WARNING = "warning"
     BREACH = "breach"
     STALL = "stall"  # no action on an open application for the policy's working days
+    # issue 16 (L27): a transitional plan's grid upgrade passed its planned completion
+    UPGRADE_OVERDUE = "upgrade_overdue"

@@ -15,6 +15,7 @@ from gridconnect.api.permissions import Permission
 from gridconnect.services import dashboard
 from gridconnect.services.applications import receive_application
 from gridconnect.services.users import AuthUser
+from gridconnect.workflow.lv_ceiling import LvCapacityAboveCeiling
 
 router = APIRouter(prefix="/workbench", tags=["pages"], include_in_schema=False)
 
@@ -83,7 +84,11 @@ async def register(request: Request, user: AuthUser = REGISTRAR) -> Response:
     if new is None:
         context = _new_context(request, user, values, errors)
         return render(request, "new_application.html", context, status_code=422)
-    app = receive_application(services_of(request), new, user.username)
+    try:
+        app = receive_application(services_of(request), new, user.username)
+    except LvCapacityAboveCeiling as exc:  # L36, L41: apply as HV (issue 16)
+        context = _new_context(request, user, values, {"capacity": exc.chinese})
+        return render(request, "new_application.html", context, status_code=422)
     if app.id is None:  # pragma: no cover - the repository always sets it
         raise PageError(500, "登记失败", "申请未能保存，请重试。")
     return redirect(f"/workbench/applications/{app.id}?done=registered")

@@ -9,6 +9,7 @@ from gridconnect.config.policy_model import STAGE_PREFIX, Policy
 from gridconnect.config.standards import CLOCK_NAMES
 from gridconnect.config.vocabulary import AreaClass, Channel, Company, DocumentSource, Supply
 from gridconnect.services.flow_diagram import flow_svg
+from gridconnect.services.supply_plans.upgrade_scan import GRID_UPGRADE
 from gridconnect.workflow.machine import CANCELLED, CONNECTED, Action
 
 # The domain's own words come with their names from the vocabulary (one source each).
@@ -66,10 +67,22 @@ EVENT_NAMES = MappingProxyType(
         "document_not_applicable": "资料不适用",
         "missing_documents_notified": "一次性告知缺件",
         "site_survey_recorded": "现场勘查",
+        # supply plans, cost and capacity (issue 16)
+        "supply_plan_answered": "答复供电方案",
+        "supply_plan_chosen": "选定供电方案",
+        "charge_recorded": "登记收费",
+        "grid_upgrade_completed": "电网升级改造完成",
     }
 )
 ROLE_NAMES = MappingProxyType({"clerk": "受理员", "supervisor": "主管", "admin": "管理员"})
-ALERT_LEVEL_NAMES = MappingProxyType({"warning": "预警", "breach": "超期", "stall": "停滞"})
+ALERT_LEVEL_NAMES = MappingProxyType(
+    {
+        "warning": "预警",
+        "breach": "超期",
+        "stall": "停滞",
+        "upgrade_overdue": "升级改造逾期",  # issue 16 (L27)
+    }
+)
 
 
 def clock_label(policy: Policy, kind: str, clock: str) -> str:
@@ -82,6 +95,8 @@ def clock_label(policy: Policy, kind: str, clock: str) -> str:
         return code
     if clock == "stall":  # a stall alert is about the application, not one clock
         return "停滞（无人办理）"
+    if clock == GRID_UPGRADE:  # issue 16 (L27): a transitional plan's tracked upgrade
+        return "过渡方案电网升级改造"
     return CLOCK_NAMES.get(clock, clock)
 
 

@@ -23,6 +23,7 @@ from gridconnect.config.vocabulary import NoControl
 from gridconnect.services import public
 from gridconnect.timesource import local_date
 from gridconnect.workflow.intake import HV_VOLTAGES
+from gridconnect.workflow.lv_ceiling import LvCapacityAboveCeiling
 from gridconnect.workflow.model import AREA_CLASSES, CITIES, COMPANIES
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -84,7 +85,11 @@ async def apply(request: Request) -> Response:
         context = {**_choices(request), "values": values, "errors": errors}
         return render(request, "apply.html", context, status_code=422)
     svc = services_of(request)
-    app, code = public.apply_online(svc, new, settings_of(request).signing_secret())
+    try:
+        app, code = public.apply_online(svc, new, settings_of(request).signing_secret())
+    except LvCapacityAboveCeiling as exc:  # L36, L41: apply as HV (issue 16)
+        context = {**_choices(request), "values": values, "errors": {"capacity": exc.chinese}}
+        return render(request, "apply.html", context, status_code=422)
     response = redirect("/apply/done")
     cookies.remember_new_code(request, response, app.number, code)
     cookies.remember_customer(request, response, app.number)

@@ -21,6 +21,7 @@ from gridconnect.services.context import EVERYTHING, Scope, Services
 from gridconnect.services.reports import queries as q
 from gridconnect.services.reports.dialect import EMPTY, Dialect, prepare
 from gridconnect.services.reports.periods import Period, parse_month
+from gridconnect.services.supply_plans.charges import charges_report
 
 BREAKDOWNS: dict[str, tuple[str, ...]] = {
     "total": (),
@@ -141,6 +142,8 @@ def period_report(
         "stages": _table(stage_rows, "stage", _stage),
         "clocks": _table(clock_rows, "clock", _clock),
         "suspensions": _table(suspension_rows, "reason", _suspension),
+        # issue 16: cost to connect, the World Bank's second measure beside time
+        "charges": charges_report(svc, period.start, period.end, scope),
     }
 
 

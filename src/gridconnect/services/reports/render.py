@@ -219,6 +219,13 @@ DUE: list[Column] = [
     ("是否逾期", lambda r: "是" if r["late"] else "否"),
     ("逾期天数", _get("days_late")),
 ]
+# issue 16: charges recorded against the catalogue (L42), the cost to connect
+CHARGES: list[Column] = [
+    ("收费笔数", _get("charges")),
+    ("收费户数", _get("applications")),
+    ("收费合计(元)", _get("total_yuan")),
+    ("户均收费(元)", _get("mean_per_application_yuan")),
+]
 TABLES = {"stages": ("环节时长", STAGES), "clocks": ("时限达标", CLOCKS)}
 TABLES["suspensions"] = ("中止原因", SUSPENSIONS)
 
@@ -245,6 +252,8 @@ def sheets(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]
     for key, (title, columns) in TABLES.items():
         for breakdown, suffix in BREAKDOWN_SHEETS.items():
             add(f"{title}-{suffix}", _with_dimension(columns, breakdown), report[key][breakdown])
+    for breakdown, rows in report.get("charges", {}).items():  # issue 16: cost to connect
+        add(f"收费-{BREAKDOWN_SHEETS[breakdown]}", _with_dimension(CHARGES, breakdown), rows)
     if "trend" in report:
         add("趋势", TREND, report["trend"])
         add("最长在途", LONGEST, report["longest_open"])
