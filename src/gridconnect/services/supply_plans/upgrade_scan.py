@@ -23,6 +23,7 @@ from sqlmodel import Session
 from gridconnect.services.alert_raising import ALERT_TOPIC
 from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.store.alerts import alert_dedup_key, enqueue
+from gridconnect.store.db import is_postgres
 from gridconnect.store.plan_tables import SupplyPlanRow
 from gridconnect.store.tables import AlertRow, ApplicationRow
 from gridconnect.timesource import SHANGHAI, as_utc, local_date
@@ -49,9 +50,9 @@ def overdue_from(planned_on: date) -> datetime:
     return as_utc(datetime.combine(planned_on + timedelta(days=1), time(0), tzinfo=SHANGHAI))
 
 
-def _claim(today: date) -> Any:
+def _claim(today: date, lock_rows: bool) -> Any:
     plan, app = PLANS.c, APPLICATIONS.c
-    return (
+    query = (
         sa.select(
             plan.id.label("plan_id"),
             plan.upgrade_name,
@@ -71,6 +72,9 @@ def _claim(today: date) -> Any:
         )
         .order_by(plan.id)
     )
+    # Two schedulers at once: each plan row is claimed by one of them (the other skips it,
+    # and after the commit the mark keeps it out of every later claim).
+    return query.with_for_update(skip_locked=True, of=PLANS) if lock_rows else query
 
 
 def scan_grid_upgrades(
@@ -83,7 +87,7 @@ def scan_grid_upgrades(
     recipients = AlertRecipients.of(alert_channels)
     result = UpgradeScanResult()
     with Session(engine) as session:
-        for row in session.execute(_claim(local_date(at))).all():
+        for row in session.execute(_claim(local_date(at), is_postgres(engine))).all():
             due = overdue_from(row.upgrade_planned_on)
             alert_id = session.execute(
                 ALERTS.insert()
