@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from gridconnect.config import policy_errors
+from gridconnect.config import gov_modes, policy_errors
 from gridconnect.config.ledger_check import ledger_problems
 from gridconnect.config.policy_checks import rule_problems, threshold_problems
 from gridconnect.config.policy_file import PolicyFile, validation_context
@@ -141,6 +141,7 @@ def _to_domain(file: PolicyFile) -> Policy:
             {str(k): FeeSpec(three_zero=f.three_zero, other=f.other) for k, f in file.fees.items()}
         ),
         documents=MappingProxyType(documents),
+        gov_approval_modes=gov_modes.to_domain(file.gov_approval_modes),  # govlink
     )
 
 

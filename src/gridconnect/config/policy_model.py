@@ -15,6 +15,7 @@ from typing import Any
 
 from gridconnect.config import conditions as rule_conditions
 from gridconnect.config.conditions import CONDITION_KEYS as CONDITION_KEYS
+from gridconnect.config.gov_modes import GovApprovalMode
 from gridconnect.config.vocabulary import (
     AreaClass,
     City,
@@ -237,6 +238,8 @@ class Policy:
     fees: Mapping[str, FeeSpec] = field(default_factory=dict, hash=False)
     #: every document type the policy names (code -> DocumentType)
     documents: Mapping[str, DocumentType] = field(default_factory=dict, hash=False)
+    #: govlink: approval modes in file order, first match wins
+    gov_approval_modes: tuple[GovApprovalMode, ...] = ()
 
     # -- kinds, stages, documents -------------------------------------------------
     def kind(self, kind: str) -> KindSpec:

@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     login_attempts_per_client: int = Field(default=20, gt=0)
     login_window_seconds: int = Field(default=900, gt=0)
     max_concurrent_password_checks: int = Field(default=2, gt=0)
+    # govlink (issue 17): the government platform; no URL = manual entry, as before.
+    gov_platform_url: str | None = None
+    gov_platform_secret: SecretStr | None = None
+    gov_platform_timeout_seconds: float = Field(default=5.0, gt=0)
 
     @field_validator("database_url")
     @classmethod

@@ -2,6 +2,11 @@
 
 from sqlmodel import SQLModel
 
-from gridconnect.store import auth_tables, report_tables, tables  # noqa: F401
+from gridconnect.store import (  # noqa: F401
+    auth_tables,
+    gov_tables,
+    report_tables,
+    tables,
+)
 
 metadata = SQLModel.metadata
