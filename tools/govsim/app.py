@@ -158,6 +158,14 @@ async def set_faults(request: Request, faults: Faults) -> dict[str, Any]:
     return {"down": state.down, "delay": state.delay_seconds, "fail_next": state.fail_next}
 
 
+@router.post("/sim/reset")
+async def reset(request: Request) -> dict[str, bool]:
+    """Back to a healthy platform with the demo licences and nothing submitted."""
+    state = _state(request)
+    request.app.state.sim = SimState(secret=state.secret, callback_url=state.callback_url)
+    return {"reset": True}
+
+
 @router.post("/sim/licences")
 async def add_licence(request: Request, licence: dict[str, Any]) -> dict[str, int]:
     state = _state(request)

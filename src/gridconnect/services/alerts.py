@@ -41,7 +41,8 @@ def _view(alert: AlertRow, number: str, clock_kind: str | None) -> dict[str, Any
         "company": alert.company,
         "city": alert.city,
         "level": alert.level,
-        "clock": clock_kind or "stall",
+        # No clock: a stall, or (govlink) a licence mismatch, named by its level.
+        "clock": clock_kind or ("stall" if alert.level == "stall" else alert.level),
         "due_at": alert.due_at.isoformat(),
         "raised_at": alert.raised_at.isoformat(),
         "acknowledged_by": alert.acknowledged_by,

@@ -47,3 +47,5 @@ class AlertLevel(StrEnum):
     WARNING = "warning"
     BREACH = "breach"
     STALL = "stall"  # no action on an open application for the policy's working days
+    # govlink: a pending e-licence check came back a mismatch (no clock)
+    LICENCE_MISMATCH = "licence_mismatch"

@@ -69,7 +69,14 @@ EVENT_NAMES = MappingProxyType(
     }
 )
 ROLE_NAMES = MappingProxyType({"clerk": "受理员", "supervisor": "主管", "admin": "管理员"})
-ALERT_LEVEL_NAMES = MappingProxyType({"warning": "预警", "breach": "超期", "stall": "停滞"})
+ALERT_LEVEL_NAMES = MappingProxyType(
+    {
+        "warning": "预警",
+        "breach": "超期",
+        "stall": "停滞",
+        "licence_mismatch": "电子证照不符",  # govlink
+    }
+)
 
 
 def clock_label(policy: Policy, kind: str, clock: str) -> str:
@@ -82,6 +89,8 @@ def clock_label(policy: Policy, kind: str, clock: str) -> str:
         return code
     if clock == "stall":  # a stall alert is about the application, not one clock
         return "停滞（无人办理）"
+    if clock == "licence_mismatch":  # govlink: about a document, not a clock
+        return "电子证照核验不符"
     return CLOCK_NAMES.get(clock, clock)
 
 

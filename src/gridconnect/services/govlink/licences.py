@@ -37,9 +37,10 @@ from gridconnect.store.tables import AlertRow, ApplicationRow
 from gridconnect.store.uow import UnitOfWork
 from gridconnect.timesource import as_utc
 from gridconnect.workflow import application as flow
+from gridconnect.workflow.events import AlertLevel
 from gridconnect.workflow.model import Application, Document
 
-MISMATCH_ALERT = "licence_mismatch"
+MISMATCH_ALERT = str(AlertLevel.LICENCE_MISMATCH)
 # Which document of the ledger's whitelist each kind of e-licence provides.
 DOCUMENT_OF: Mapping[str, str] = MappingProxyType(
     {
