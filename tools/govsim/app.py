@@ -224,7 +224,11 @@ async def _deliver(
         except httpx.HTTPError as exc:
             answer.update(status=None, body=f"{exc.__class__.__name__}")
         else:
-            answer.update(status=response.status_code, body=response.json())
+            try:
+                answered: Any = response.json()
+            except ValueError:
+                answered = response.text[:200]
+            answer.update(status=response.status_code, body=answered)
             if response.status_code < 500:
                 break
         await asyncio.sleep(order.retry_delay_seconds)

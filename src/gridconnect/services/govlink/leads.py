@@ -20,6 +20,7 @@ from gridconnect.services.context import EVERYTHING, Scope, Services
 from gridconnect.services.govlink.callbacks import once
 from gridconnect.store.gov_tables import GovLeadRow
 from gridconnect.store.uow import UnitOfWork
+from gridconnect.timesource import as_utc
 from gridconnect.workflow.intake import NewApplication
 from gridconnect.workflow.model import Application
 
@@ -54,6 +55,11 @@ def receive_lead(svc: Services, message_id: str, given: LeadInput) -> dict[str, 
     return once(svc, message_id, "lead", process)
 
 
+def _detached(row: GovLeadRow) -> GovLeadRow:
+    """A copy that outlives its session (a unit of work's rollback expires its rows)."""
+    return GovLeadRow(**row.model_dump())
+
+
 def _scoped(scope: Scope) -> Any:
     query = select(GovLeadRow)
     if scope.cities is not None:
@@ -68,12 +74,13 @@ def list_leads(
     if state is not None:
         query = query.where(GovLeadRow.state == state)
     with svc.unit_of_work() as uow:
-        return list(uow.session.exec(query.limit(200)).all())
+        return [_detached(row) for row in uow.session.exec(query.limit(200)).all()]
 
 
 def get_lead(svc: Services, lead_id: int, scope: Scope = EVERYTHING) -> GovLeadRow:
     with svc.unit_of_work() as uow:
-        row = uow.session.get(GovLeadRow, lead_id)
+        found = uow.session.get(GovLeadRow, lead_id)
+        row = _detached(found) if found is not None else None
     if row is None or (scope.cities is not None and row.city not in scope.cities):
         raise LeadNotFound(f"lead {lead_id} not found", {"lead_id": lead_id})
     return row
@@ -154,10 +161,10 @@ def lead_statistics(
         col(GovLeadRow.received_at) >= start, col(GovLeadRow.received_at) < end
     )
     with svc.unit_of_work() as uow:
-        rows = list(uow.session.exec(query).all())
+        rows = [_detached(row) for row in uow.session.exec(query).all()]
     converted = [r for r in rows if r.state == "converted" and r.converted_at is not None]
     days = [
-        (r.converted_at - r.received_at).total_seconds() / 86400
+        (as_utc(r.converted_at) - as_utc(r.received_at)).total_seconds() / 86400
         for r in converted
         if r.converted_at is not None
     ]
