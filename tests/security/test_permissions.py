@@ -26,6 +26,12 @@ PUBLIC_API = {
     "/api/v1/calendar/{date}",
 }
 SIGNED_IN_API = {"/api/v1/auth/me", "/api/v1/auth/logout"}
+# govlink: no user, but an HMAC signature of the government platform (tests/security/test_gov_signatures.py)
+SIGNED_IN_API |= {
+    "/api/v1/gov/callbacks/approval-acknowledged",
+    "/api/v1/gov/callbacks/department-decisions",
+    "/api/v1/gov/callbacks/leads",
+}
 PUBLIC_PAGES = {"/", "/standards", "/apply", "/apply/done", "/status", "/my", "/my/leave"}
 PUBLIC_PAGES |= {"/login", "/logout"}
 ROLE_USERS = {"clerk": "clerk_xa", "supervisor": "supervisor_xa", "admin": "admin"}
