@@ -34,7 +34,9 @@ def _post(client: TestClient, body: bytes, headers: dict[str, str]) -> Any:
     return client.post(PATH, content=body, headers={**headers, "Content-Type": "application/json"})
 
 
-def _signed(body: bytes, message_id: str = "m-1", age: int = 0, secret: str = SECRET) -> dict[str, str]:
+def _signed(
+    body: bytes, message_id: str = "m-1", age: int = 0, secret: str = SECRET
+) -> dict[str, str]:
     return signed_headers(secret, int(time.time()) - age, body, message_id)
 
 

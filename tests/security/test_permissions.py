@@ -26,7 +26,7 @@ PUBLIC_API = {
     "/api/v1/calendar/{date}",
 }
 SIGNED_IN_API = {"/api/v1/auth/me", "/api/v1/auth/logout"}
-# govlink: no user, but an HMAC signature of the government platform (tests/security/test_gov_signatures.py)
+# govlink: no user but the platform's HMAC signature (tests/security/test_gov_signatures.py)
 SIGNED_IN_API |= {
     "/api/v1/gov/callbacks/approval-acknowledged",
     "/api/v1/gov/callbacks/department-decisions",

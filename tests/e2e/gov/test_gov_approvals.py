@@ -17,13 +17,17 @@ DEPARTMENTS = ["planning", "housing", "transport"]
 
 
 def _hv_in_xianyang(clerk: httpx.Client) -> dict[str, Any]:
-    response = clerk.post("/api/v1/applications", json=hv_body(city="咸阳", address="咸阳市秦都区 9 号"))
+    response = clerk.post(
+        "/api/v1/applications", json=hv_body(city="咸阳", address="咸阳市秦都区 9 号")
+    )
     assert response.status_code == 201, response.text
     app: dict[str, Any] = response.json()
     return app
 
 
-def _decision(number: str, department: str, decision: str = "approved", **extra: Any) -> dict[str, Any]:
+def _decision(
+    number: str, department: str, decision: str = "approved", **extra: Any
+) -> dict[str, Any]:
     return {"application_number": number, "department": department, "decision": decision, **extra}
 
 
@@ -76,9 +80,7 @@ def test_three_departments_in_any_order_one_twice_one_forged_one_stale(
     assert _gov_clock(clerk, app["id"])["state"] == "running"
 
     # A decision before the acknowledgement, delivered twice: one answer, one change.
-    first, again = send(
-        govsim, "department-decisions", _decision(number, "transport"), times=2
-    )
+    first, again = send(govsim, "department-decisions", _decision(number, "transport"), times=2)
     assert first["status"] == again["status"] == 200
     assert first["body"] == again["body"]
     assert first["body"]["departments"]["transport"] == "approved"

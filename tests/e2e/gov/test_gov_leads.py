@@ -61,7 +61,9 @@ def test_a_lead_becomes_a_prefilled_application_in_one_step(
     assert stats.mean_days_to_application is not None
 
 
-def test_a_lead_with_a_bad_field_is_refused_naming_it(govsim: httpx.Client, product_url: str) -> None:
+def test_a_lead_with_a_bad_field_is_refused_naming_it(
+    govsim: httpx.Client, product_url: str
+) -> None:
     (answer,) = send(govsim, "leads", {**LEAD, "city": "北京"})
     assert answer["status"] == 422
     assert answer["body"]["details"][0]["field"] == "city"

@@ -19,7 +19,9 @@ COMPANY_NAME = "西安秦川机械有限公司"
 
 
 def _application(clerk: httpx.Client) -> dict:  # type: ignore[type-arg]
-    body = lv_body(customer={"name": COMPANY_NAME, "phone": "13800138000", "id_number": COMPANY_NUMBER})
+    body = lv_body(
+        customer={"name": COMPANY_NAME, "phone": "13800138000", "id_number": COMPANY_NUMBER}
+    )
     response = clerk.post("/api/v1/applications", json=body)
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
@@ -28,7 +30,11 @@ def _application(clerk: httpx.Client) -> dict:  # type: ignore[type-arg]
 def _licence(clerk: httpx.Client, app_id: int, licence_type: str, holder: str) -> httpx.Response:
     return clerk.post(
         f"/api/v1/applications/{app_id}/e-licences",
-        json={"licence_type": licence_type, "certificate_number": COMPANY_NUMBER, "holder_name": holder},
+        json={
+            "licence_type": licence_type,
+            "certificate_number": COMPANY_NUMBER,
+            "holder_name": holder,
+        },
     )
 
 
@@ -91,9 +97,13 @@ def test_a_pending_check_that_turns_out_a_mismatch_alerts_the_supervisor(
     linked.now = lambda: system_now() + timedelta(minutes=1)
     assert retry_pending_checks(linked).mismatched == 1
     with engine.connect() as connection:
-        levels = connection.execute(
-            text("SELECT level FROM alert WHERE application_id = :id"), {"id": app["id"]}
-        ).scalars().all()
+        levels = (
+            connection.execute(
+                text("SELECT level FROM alert WHERE application_id = :id"), {"id": app["id"]}
+            )
+            .scalars()
+            .all()
+        )
     assert levels == ["licence_mismatch"]
     supervisor = staff_client("supervisor_xa")
     alerts = supervisor.get("/api/v1/alerts").json()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Path as Path_
 from pydantic import BaseModel, ValidationError
 
 from gridconnect.api.auth import AuthUser, require, user_scope
@@ -52,6 +53,7 @@ from gridconnect.services.govlink.licences import (
     verify_and_record,
 )
 from gridconnect.services.govlink.signing import SignedMessage, verify
+from gridconnect.services.govlink.statistics import gov_monthly
 
 router = APIRouter(prefix="/api/v1", tags=["gov"])
 
@@ -229,3 +231,13 @@ def convert_gov_lead(
 def close_gov_lead(lead_id: int, body: CloseLeadIn, user: Worker, svc: ServicesDep) -> Any:
     """Close a lead with a reason (no application)."""
     return lead_service.close_lead(svc, lead_id, body.reason, user.username, user_scope(user))
+
+
+@router.get("/gov/reports/monthly/{month}")
+def gov_monthly_report(
+    month: Annotated[str, Path_(pattern=r"^\d{4}-\d{2}$")],
+    user: Annotated[AuthUser, Depends(require(Permission.READ_REPORTS))],
+    svc: ServicesDep,
+) -> dict[str, Any]:
+    """Departments' approval times (L55 ledger) and leads (L18, L23) of a month."""
+    return gov_monthly(svc, month, user_scope(user))
