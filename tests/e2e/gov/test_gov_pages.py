@@ -59,9 +59,10 @@ def test_a_clerk_attaches_licences_and_submits_and_the_customer_sees_each_depart
     assert found.status_code == 303, found.text
     mine = client.get("/my").text
     assert 'id="gov-approval"' in mine
-    assert "规划" in mine and "同意" in mine
-    assert "住建" in mine and "不予许可" in mine and "占用绿地" in mine
-    assert "交通/路政" in mine and "审批中" in mine
+    assert "<strong>规划</strong>：同意" in mine
+    assert "<strong>住建</strong>：不予许可" in mine
+    assert "原因：占用绿地" in mine
+    assert "<strong>交通/路政</strong>：审批中" in mine
 
 
 def test_a_lead_is_converted_from_the_workbench_in_one_step(
