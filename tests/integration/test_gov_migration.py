@@ -31,11 +31,11 @@ def test_the_government_link_tables_are_removed_and_rebuilt(
 ) -> None:
     url = database_url if database_url.startswith("postgresql") else f"sqlite:///{tmp_path}/m.db"
     upgrade(url)
-    assert GOV_TABLES <= _tables(url)
+    assert _tables(url) >= GOV_TABLES
     try:
         command.downgrade(alembic_config(url), "0012-1")
         assert not GOV_TABLES & _tables(url)
         assert "application" in _tables(url)
     finally:
         upgrade(url)
-    assert GOV_TABLES <= _tables(url)
+    assert _tables(url) >= GOV_TABLES
