@@ -20,13 +20,13 @@ import httpx
 import pytest
 import uvicorn
 from api_helpers import PASSWORD
+from gov_helpers import GOV_SECRET
 from fastapi import FastAPI
 
 from gridconnect.services.context import Services
 from gridconnect.services.govlink.platform import GovPlatform
 
 REPO = Path(__file__).resolve().parents[3]
-GOV_SECRET = "govsim-test-secret-0123456789abcdefghij"
 
 
 def _free_port() -> int:

@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 
+GOV_SECRET = "govsim-test-secret-0123456789abcdefghij"
+
 
 @contextmanager
 def platform_down(govsim: httpx.Client) -> Iterator[None]:
