@@ -20,8 +20,8 @@ import httpx
 import pytest
 import uvicorn
 from api_helpers import PASSWORD
-from gov_helpers import GOV_SECRET
 from fastapi import FastAPI
+from gov_helpers import GOV_SECRET
 
 from gridconnect.services.context import Services
 from gridconnect.services.govlink.platform import GovPlatform
