@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -139,3 +140,18 @@ def test_pulling_while_the_platform_is_down_is_a_503_that_says_so(
         response = clerk.get("/api/v1/gov/licences", params={"certificate_number": COMPANY_NUMBER})
     assert response.status_code == 503
     assert response.json()["code"] == "gov_platform_unavailable"
+
+
+def test_a_slow_platform_makes_the_check_pending_within_the_timeout(
+    staff_client: Callable[[str], httpx.Client], govsim: httpx.Client
+) -> None:
+    clerk = staff_client("clerk_xa")
+    app = _application(clerk)
+    govsim.post("/sim/faults", json={"delay_seconds": 4}).raise_for_status()
+    started = time.monotonic()
+    answer = _licence(clerk, app["id"], "business_licence", COMPANY_NAME)
+    waited = time.monotonic() - started
+    govsim.post("/sim/faults", json={"delay_seconds": 0}).raise_for_status()
+    assert answer.json()["state"] == "pending"
+    assert waited < 3.5  # the linked services' timeout is 2 s
+    assert _provided(clerk, app["id"]) == ["identity_document"]
