@@ -55,7 +55,11 @@ def govsim_server() -> Iterator[str]:
         yield url
     finally:
         process.terminate()
-        process.wait(10)
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:  # a delivery still retrying: no graceful end
+            process.kill()
+            process.wait(5)
 
 
 @pytest.fixture
