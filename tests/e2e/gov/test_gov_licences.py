@@ -13,6 +13,7 @@ from sqlalchemy import Engine, text
 
 from gridconnect.services.context import Services
 from gridconnect.services.govlink.licences import retry_pending_checks
+from gridconnect.timesource import SHANGHAI
 from gridconnect.timesource import now as system_now
 
 COMPANY_NUMBER = "91610000MA6TG1234X"
@@ -76,6 +77,10 @@ def test_the_platform_down_never_blocks_the_hall_and_the_pending_check_resolves(
         assert retry_pending_checks(linked).still_pending == 0  # not due yet
     # Counted provisionally: the document is there while the platform is down.
     assert _provided(clerk, app["id"]) == ["identity_document"]
+    month = system_now().astimezone(SHANGHAI).strftime("%Y-%m")
+    supervisor = staff_client("supervisor_xa")
+    figures = supervisor.get(f"/api/v1/gov/reports/monthly/{month}").json()
+    assert figures["pending_licence_checks"] == 1  # the supervisor sees it pending
     linked.now = lambda: system_now() + timedelta(minutes=1)
     assert retry_pending_checks(linked).verified == 1
     assert retry_pending_checks(linked).verified == 0  # resolved once

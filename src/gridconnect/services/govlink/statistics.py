@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from gridconnect.config.vocabulary import Department
 from gridconnect.services.context import EVERYTHING, Scope, Services
 from gridconnect.services.govlink.leads import lead_statistics
 from gridconnect.services.reports.periods import parse_month
-from gridconnect.store.gov_tables import GovApprovalRow, GovDepartmentRow
+from gridconnect.store.gov_tables import GovApprovalRow, GovDepartmentRow, GovLicenceCheckRow
 from gridconnect.store.tables import ApplicationRow
 
 
-def _department_times(svc: Services, scope: Scope, start: Any, end: Any) -> list[dict[str, Any]]:
+def department_times(svc: Services, scope: Scope, start: Any, end: Any) -> list[dict[str, Any]]:
     query = (
         select(GovDepartmentRow.department, GovDepartmentRow.state, GovDepartmentRow.working_days)
         .join(GovApprovalRow, col(GovApprovalRow.id) == col(GovDepartmentRow.approval_id))
@@ -49,12 +50,29 @@ def _department_times(svc: Services, scope: Scope, start: Any, end: Any) -> list
     return figures
 
 
+def pending_licence_checks(svc: Services, scope: Scope) -> int:
+    """E-licences counted provisionally right now, waiting for the platform's answer."""
+    query = (
+        select(func.count())
+        .select_from(GovLicenceCheckRow)
+        .join(ApplicationRow, col(ApplicationRow.id) == col(GovLicenceCheckRow.application_id))
+        .where(col(GovLicenceCheckRow.state) == "pending")
+    )
+    if scope.company is not None:
+        query = query.where(col(ApplicationRow.company) == scope.company)
+    if scope.cities is not None:
+        query = query.where(col(ApplicationRow.city).in_(scope.cities))
+    with svc.unit_of_work() as uow:
+        return int(uow.session.exec(query).one())
+
+
 def gov_monthly(svc: Services, month: str, scope: Scope = EVERYTHING) -> dict[str, Any]:
     period = parse_month(month)
     leads = lead_statistics(svc, period.start, period.end, scope)
     return {
         "month": period.label,
-        "departments": _department_times(svc, scope, period.start, period.end),
+        "departments": department_times(svc, scope, period.start, period.end),
+        "pending_licence_checks": pending_licence_checks(svc, scope),
         "leads": {
             "received": leads.received,
             "converted": leads.converted,
