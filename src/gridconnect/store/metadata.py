@@ -2,11 +2,7 @@
 
 from sqlmodel import SQLModel
 
-from gridconnect.store import (  # noqa: F401
-    auth_tables,
-    gov_tables,
-    report_tables,
-    tables,
-)
+import gridconnect.store.gov_tables  # noqa: F401  (govlink)
+from gridconnect.store import auth_tables, report_tables, tables  # noqa: F401
 
 metadata = SQLModel.metadata

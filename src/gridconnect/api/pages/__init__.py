@@ -10,16 +10,9 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+import gridconnect.api.pages.gov as gov  # govlink
 from gridconnect.api.deps import bind_page_dependencies
-from gridconnect.api.pages import (
-    admin,
-    application,
-    clerk,
-    gov,  # govlink
-    public,
-    staff,
-    supervisor,
-)
+from gridconnect.api.pages import admin, application, clerk, public, staff, supervisor
 from gridconnect.api.pages.web import (
     STATIC_DIR,
     LoginRequired,
