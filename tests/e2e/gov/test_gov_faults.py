@@ -16,10 +16,9 @@ from typing import Any
 import httpx
 import pytest
 from api_helpers import hv_body
-from gov_helpers import send
+from gov_helpers import GOV_SECRET, send
 from sqlalchemy import Engine, text
 
-from conftest import GOV_SECRET
 from gridconnect.api.routers import gov as gov_router
 from gridconnect.services.govlink import callbacks
 from gridconnect.services.govlink.signing import signed_headers
