@@ -76,3 +76,9 @@ bench: install-test
 
 clean:
 	rm -rf $(VENV) gridconnect.db files .pytest_cache
+
+# govlink: the simulated government platform on :8900 (docs/gov-platform.md). Serve gridconnect
+# with GRIDCONNECT_GOV_PLATFORM_URL=http://127.0.0.1:8900 and the same
+# GRIDCONNECT_GOV_PLATFORM_SECRET to use it.
+govsim: install-test
+	$(BIN)/python -m tools.govsim

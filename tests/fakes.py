@@ -31,6 +31,7 @@ class FakeDatabase:
     outbox: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     serials: dict[tuple[str, int], int] = field(default_factory=dict)
     commits: int = 0
+    rows: list[Any] = field(default_factory=list)  # govlink: rows staged with add_row
 
 
 class FakeRepository:
@@ -90,6 +91,9 @@ class FakeUnitOfWork:
         alert_id = len(self.pending.alerts) + 1
         self.pending.alerts[(clock_id, level)] = alert_id
         return alert_id, 1
+
+    def add_row(self, row: Any) -> None:
+        self.pending.rows.append(row)
 
     def enqueue(
         self, *, channels: list[str], dedup_key: str, payload: dict[str, Any], **_: Any

@@ -21,6 +21,7 @@ from gridconnect.config.settings import Settings
 from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.services.calendar_source import NoticeDirectoryCalendar
 from gridconnect.services.context import Services
+from gridconnect.services.govlink.platform import gov_platform
 from gridconnect.store.db import make_engine
 from gridconnect.store.files import FileStore
 
@@ -53,6 +54,7 @@ def build_services(engine: Engine, settings: Settings) -> Services:
         files=FileStore(settings.files_dir, settings.max_upload_bytes),
         alert_channels=alert_recipients(settings),
         customer_channels=list(settings.customer_webhooks),
+        gov_platform=gov_platform(settings),  # govlink
     )
 
 

@@ -13,6 +13,7 @@ from gridconnect.commands.db import db_app
 from gridconnect.commands.demo import demo_app
 from gridconnect.commands.export import export_app
 from gridconnect.commands.files import files_app
+from gridconnect.commands.gov import gov_app  # govlink
 from gridconnect.commands.policy import policy_app
 from gridconnect.commands.report import report_app
 from gridconnect.commands.sla import sla_app
@@ -35,6 +36,7 @@ app.add_typer(files_app, name="files")
 # supply plans, charges and open capacity (issue 16)
 app.add_typer(capacity_app, name="capacity")
 app.add_typer(plans_app, name="plans")
+app.add_typer(gov_app, name="gov")  # govlink
 
 
 @app.callback()

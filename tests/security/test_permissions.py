@@ -26,6 +26,12 @@ PUBLIC_API = {
     "/api/v1/calendar/{date}",
 }
 SIGNED_IN_API = {"/api/v1/auth/me", "/api/v1/auth/logout"}
+# govlink: no user but the platform's HMAC signature (tests/security/test_gov_signatures.py)
+SIGNED_IN_API |= {
+    "/api/v1/gov/callbacks/approval-acknowledged",
+    "/api/v1/gov/callbacks/department-decisions",
+    "/api/v1/gov/callbacks/leads",
+}
 PUBLIC_PAGES = {"/", "/standards", "/apply", "/apply/done", "/status", "/my", "/my/leave"}
 PUBLIC_PAGES |= {"/login", "/logout"}
 # supply plans, charges and open capacity (issue 16): the customer's code or nothing at all

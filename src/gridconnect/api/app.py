@@ -31,6 +31,7 @@ from gridconnect.api.routers import (
     users,
 )
 from gridconnect.api.routers import capacity as capacity  # issue 16: open capacity (L52)
+from gridconnect.api.routers import gov as gov_router  # govlink
 from gridconnect.api.routers import plans_public as plans_public  # issue 16: customer, catalogue
 from gridconnect.api.routers import supply_plans as supply_plans  # issue 16: plans, charges
 from gridconnect.api.security_headers import SecurityHeaders
@@ -110,6 +111,7 @@ def create_app(
         supply_plans,
         plans_public,
         capacity,
+        gov_router,  # govlink
     ):
         describe_errors(module.router)
         app.include_router(module.router)

@@ -44,7 +44,7 @@ SUMMARIES: dict[int, str] = {
     415: "the body is not sent as the expected content type",
     422: "invalid input; `details` names each field",
     429: "too many attempts; wait for `Retry-After` seconds",
-    503: "not ready",
+    503: "a service it depends on is unavailable",
 }
 
 F = TypeVar("F", bound=Callable[..., Any])

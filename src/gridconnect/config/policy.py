@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from gridconnect.config import policy_errors
+from gridconnect.config import gov_modes, policy_errors
 from gridconnect.config.ledger_check import ledger_problems
 from gridconnect.config.plans_policy import CapacityPublication, ChargeItem, LvCapacityCeiling
 from gridconnect.config.policy_checks import rule_problems, threshold_problems
@@ -143,6 +143,7 @@ def _to_domain(file: PolicyFile) -> Policy:
         ),
         documents=MappingProxyType(documents),
         **_plans_policy(file),
+        gov_approval_modes=gov_modes.to_domain(file.gov_approval_modes),  # govlink
     )
 
 

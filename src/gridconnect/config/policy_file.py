@@ -29,6 +29,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from gridconnect.config import conditions
+from gridconnect.config.gov_modes import GovApprovalModeFile
 from gridconnect.config.policy_model import FULL_PROCESS, GOV_APPROVAL, STAGE_PREFIX
 from gridconnect.config.vocabulary import AreaClass, City, Company, Kind, Supply
 
@@ -351,6 +352,8 @@ class PolicyFile(Section):
     lv_capacity_ceilings: list[LvCeilingFile] = []
     charge_items: Annotated[list[ChargeItemFile], AfterValidator(_distinct_items)] = []
     capacity_publication: CapacityPublicationFile = CapacityPublicationFile()
+    # govlink: the approval mode per city and kind of work, first match wins (L13, L14).
+    gov_approval_modes: list[GovApprovalModeFile] = []
 
     @field_validator("kinds")
     @classmethod

@@ -15,6 +15,7 @@ from typing import Any
 
 from gridconnect.config import conditions as rule_conditions
 from gridconnect.config.conditions import CONDITION_KEYS as CONDITION_KEYS
+from gridconnect.config.gov_modes import GovApprovalMode
 from gridconnect.config.plans_policy import CapacityPublication, ChargeItem, LvCapacityCeiling
 from gridconnect.config.vocabulary import (
     AreaClass,
@@ -242,6 +243,8 @@ class Policy:
     lv_capacity_ceilings: tuple[LvCapacityCeiling, ...] = ()
     charge_items: tuple[ChargeItem, ...] = ()
     capacity_publication: CapacityPublication = field(default_factory=CapacityPublication)
+    #: govlink: approval modes in file order, first match wins
+    gov_approval_modes: tuple[GovApprovalMode, ...] = ()
 
     # -- kinds, stages, documents -------------------------------------------------
     def kind(self, kind: str) -> KindSpec:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Strings published in examples and old defaults: a token signed with one is forgeable.
@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     login_attempts_per_client: int = Field(default=20, gt=0)
     login_window_seconds: int = Field(default=900, gt=0)
     max_concurrent_password_checks: int = Field(default=2, gt=0)
+    # govlink (issue 17): the government platform; no URL = manual entry, as before.
+    gov_platform_url: str | None = None
+    gov_platform_secret: SecretStr | None = None
+    gov_platform_timeout_seconds: float = Field(default=5.0, gt=0)
 
     @field_validator("database_url")
     @classmethod
@@ -71,6 +75,21 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite", "postgresql")):
             raise ValueError("must be a sqlite:/// or postgresql+psycopg:// URL")
         return value
+
+    @model_validator(mode="after")
+    def _gov_platform_secret(self) -> Settings:
+        """govlink: a platform URL needs a shared secret anyone cannot guess."""
+        if self.gov_platform_url is None:
+            return self
+        if not self.gov_platform_url.startswith(("http://", "https://")):
+            raise ValueError("gov_platform_url must be an http:// or https:// URL")
+        secret = self.gov_platform_secret.get_secret_value() if self.gov_platform_secret else ""
+        if len(secret) < MIN_SECRET_LENGTH or secret.strip().lower() in KNOWN_SECRETS:
+            raise ValueError(
+                f"gov_platform_secret must be set, at least {MIN_SECRET_LENGTH} characters, "
+                "when gov_platform_url is"
+            )
+        return self
 
     def check_for_serving(self, host: str | None = None) -> None:
         """Refuse a known secret anywhere; a short or missing one when others can reach us."""

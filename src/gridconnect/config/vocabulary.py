@@ -122,3 +122,40 @@ def refuse_control_characters(value: str) -> str:
 NoControl = AfterValidator(refuse_control_characters)
 #: Text of any input that names no limit of its own.
 Text = Annotated[str, NoControl, Field(max_length=200)]
+
+
+# -- govlink (issue 17): the government link's words ------------------------------------------
+class Department(Labelled):
+    """Departments that decide a parallel approval of connection works (L13)."""
+
+    PLANNING = "planning", "规划"
+    HOUSING = "housing", "住建"
+    TRANSPORT = "transport", "交通/路政"
+    CITY_MANAGEMENT = "city_management", "城管"
+    LANDSCAPING = "landscaping", "园林绿化"
+
+
+class ApprovalMode(Labelled):
+    PARALLEL = "parallel", "并联审批"
+    NOTICE_COMMITMENT = "notice_commitment", "告知承诺"
+    FILING = "filing", "备案"
+    NONE = "none", "免于审批"
+    MANUAL = "manual", "人工登记"  # no mode configured, or no platform
+
+
+class DepartmentDecision(Labelled):
+    APPROVED = "approved", "同意"
+    APPROVED_WITH_CONDITIONS = "approved_with_conditions", "附条件同意"
+    REFUSED = "refused", "不予许可"
+    MORE_INFORMATION = "more_information", "需补正材料"
+
+
+class LicenceType(Labelled):
+    BUSINESS_LICENCE = "business_licence", "营业执照"
+    IDENTITY_CARD = "identity_card", "身份证"
+    REAL_ESTATE = "real_estate", "不动产权证"
+
+
+class LeadSource(Labelled):
+    MARKET_REGISTRATION = "market_registration", "新登记企业（市场监管）"
+    PROJECT_APPROVAL = "project_approval", "立项审批项目"

@@ -72,4 +72,26 @@ def build_scheduler(engine: Engine, settings: Settings, blocking: bool = False) 
         name="outbox delivery",
         replace_existing=True,
     )
+    if settings.gov_platform_url:  # govlink: retried with the outbox's rhythm
+        scheduler.add_job(
+            run_gov_retry,
+            IntervalTrigger(seconds=settings.outbox_interval_seconds, timezone=SHANGHAI),
+            args=[engine, settings],
+            id=GOV_RETRY_JOB,
+            name="government platform retries",
+            replace_existing=True,
+        )
     return scheduler
+
+
+GOV_RETRY_JOB = "gov_retry"
+
+
+def run_gov_retry(engine: Engine, settings: Settings) -> None:
+    """govlink: pending e-licence checks and unsent approval submissions, asked again."""
+    from gridconnect.bootstrap import build_services
+    from gridconnect.services.govlink.retry import retry_all
+
+    checks, submissions = retry_all(build_services(engine, settings))
+    if checks.verified or checks.mismatched or submissions:
+        log.info("gov link: %s, %d submissions accepted", checks.summary(), submissions)

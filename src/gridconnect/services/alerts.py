@@ -46,8 +46,9 @@ def _view(alert: AlertRow, number: str, clock_kind: str | None) -> dict[str, Any
         "company": alert.company,
         "city": alert.city,
         "level": alert.level,
-        # no clock: a stall alert, or a transitional plan's grid upgrade (issue 16)
-        "clock": clock_kind or (GRID_UPGRADE if alert.level == UPGRADE_OVERDUE else "stall"),
+        # No clock: a stall or a licence mismatch, named by its level; a transitional plan's
+        # grid upgrade (issue 16) by what it tracks.
+        "clock": clock_kind or (GRID_UPGRADE if alert.level == UPGRADE_OVERDUE else alert.level),
         "due_at": alert.due_at.isoformat(),
         "raised_at": alert.raised_at.isoformat(),
         "acknowledged_by": alert.acknowledged_by,

@@ -45,9 +45,14 @@ def _load(uow: UnitOfWork, application_id: int, scope: Scope) -> Application:
 
 
 def receive_application(
-    svc: Services, new: NewApplication, actor: str, access_code_hash: str | None = None
+    svc: Services,
+    new: NewApplication,
+    actor: str,
+    access_code_hash: str | None = None,
+    also: Callable[[UnitOfWork, Application], None] | None = None,
 ) -> Application:
-    """Register an application (hall, online or app) and start its clocks."""
+    """Register an application (hall, online or app) and start its clocks; `also` writes
+    more in the same transaction (govlink: the lead an application was made from)."""
     check(new)
     ctx = _context(svc, actor)
     refuse_above_lv_ceiling(ctx.policy, new, local_date(ctx.now))  # L36, L41 (issue 16)
@@ -85,6 +90,12 @@ def receive_application(
         pending = list(app.events)
         uow.applications.add(app, access_code_hash=access_code_hash)
         _notify_customer(svc, uow, app, pending)
+        # govlink: the approval mode of the connection works is chosen at receipt.
+        from gridconnect.services.govlink.approvals import record_approval_mode
+
+        record_approval_mode(uow, ctx.policy, app, ctx.now)
+        if also is not None:
+            also(uow, app)
         uow.commit()
     return app
 

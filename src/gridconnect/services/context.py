@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -14,6 +15,9 @@ from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.store.files import FileStore
 from gridconnect.store.uow import UnitOfWork
 from gridconnect.timesource import now as system_now
+
+if TYPE_CHECKING:  # govlink
+    from gridconnect.services.govlink.platform import GovPlatform
 
 
 @dataclass
@@ -26,6 +30,8 @@ class Services:
     alert_channels: Sequence[str] | AlertRecipients = field(default_factory=list)
     customer_channels: list[str] = field(default_factory=list)
     now: Callable[[], datetime] = system_now
+    # govlink: the government platform (None: not configured, manual entry as before).
+    gov_platform: GovPlatform | None = None
 
     @property
     def policy(self) -> Policy:

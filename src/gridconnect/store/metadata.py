@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+import gridconnect.store.gov_tables  # noqa: F401  (govlink)
 from gridconnect.store import auth_tables, report_tables, tables  # noqa: F401
 from gridconnect.store import plan_tables as plan_tables  # issue 16: plans, charges, capacity
 

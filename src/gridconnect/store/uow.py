@@ -47,3 +47,7 @@ class UnitOfWork:
     def enqueue(self, **message: Any) -> int:
         """Queue a message once per channel, in this transaction: `store.alerts.enqueue`."""
         return alerts.enqueue(self.session, **message)
+
+    def add_row(self, row: Any) -> None:
+        """Stage a table row in this transaction (govlink: the approval mode at receipt)."""
+        self.session.add(row)

@@ -58,3 +58,5 @@ class AlertLevel(StrEnum):
     STALL = "stall"  # no action on an open application for the policy's working days
     # issue 16 (L27): a transitional plan's grid upgrade passed its planned completion
     UPGRADE_OVERDUE = "upgrade_overdue"
+    # govlink: a pending e-licence check came back a mismatch (no clock)
+    LICENCE_MISMATCH = "licence_mismatch"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+import gridconnect.api.pages.gov as gov  # govlink
 from gridconnect.api.deps import bind_page_dependencies
 from gridconnect.api.pages import admin, application, clerk, public, staff, supervisor
 from gridconnect.api.pages import plans as plans  # supply plans, charges, capacity (issue 16)
@@ -26,5 +27,5 @@ def install_pages(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.add_exception_handler(PageError, page_error_handler)
     app.add_exception_handler(LoginRequired, login_required_handler)
-    for module in (public, staff, clerk, application, supervisor, admin, plans):
+    for module in (public, staff, clerk, application, supervisor, admin, plans, gov):
         app.include_router(module.router, dependencies=[Depends(bind_page_dependencies)])

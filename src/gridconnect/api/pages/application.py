@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from gridconnect.api.deps import services_of
+from gridconnect.api.pages import gov as gov_pages  # govlink
 from gridconnect.api.pages.labels import clock_label, stage_label
 from gridconnect.api.pages.session import CsrfChecked, scope_of, staff
 from gridconnect.api.pages.web import PageError, redirect, render
@@ -106,6 +107,7 @@ def _page(
         "doc_errors": {},
         "done": DONE.get(request.query_params.get("done", "")),
         "may_work": allows(user.role, Permission.WORK_APPLICATIONS),
+        "gov": gov_pages.staff_context(svc, app, user),  # govlink: _gov_application.html
         **extra,
     }
     return render(request, "application.html", context, status_code=status_code)

@@ -81,6 +81,7 @@ ALERT_LEVEL_NAMES = MappingProxyType(
         "breach": "超期",
         "stall": "停滞",
         "upgrade_overdue": "升级改造逾期",  # issue 16 (L27)
+        "licence_mismatch": "电子证照不符",  # govlink
     }
 )
 
@@ -97,6 +98,8 @@ def clock_label(policy: Policy, kind: str, clock: str) -> str:
         return "停滞（无人办理）"
     if clock == GRID_UPGRADE:  # issue 16 (L27): a transitional plan's tracked upgrade
         return "过渡方案电网升级改造"
+    if clock == "licence_mismatch":  # govlink: about a document, not a clock
+        return "电子证照核验不符"
     return CLOCK_NAMES.get(clock, clock)
 
 

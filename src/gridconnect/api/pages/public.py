@@ -7,6 +7,7 @@ from fastapi.responses import Response
 
 from gridconnect.api.deps import services_of, settings_of
 from gridconnect.api.pages import customer as cookies
+from gridconnect.api.pages import gov as gov_pages  # govlink
 from gridconnect.api.pages.forms import read_application
 from gridconnect.api.pages.labels import (
     AREA_NAMES,
@@ -158,7 +159,8 @@ def my_application(request: Request) -> Response:
         deadline["name"] = clock_label(policy, view["kind"], deadline["kind"])
     view["stage_name"] = stage_label(policy, view["kind"], view["stage"])
     view["kind_name"] = policy.kind(view["kind"]).name
-    return render(request, "my_application.html", {"app": view})
+    gov = gov_pages.customer_context(svc, app)  # govlink: _gov_departments.html
+    return render(request, "my_application.html", {"app": view, "gov": gov})
 
 
 @router.post("/my/leave", dependencies=[CsrfChecked])

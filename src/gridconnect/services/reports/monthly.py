@@ -189,4 +189,9 @@ def _suspension(values: list[Any]) -> dict[str, Any]:
 def monthly_report(svc: Services, month: str | Period, scope: Scope = EVERYTHING) -> dict[str, Any]:
     """月统计 for `month` (YYYY-MM)."""
     period = parse_month(month) if isinstance(month, str) else month
-    return period_report(svc, period, scope)
+    report = period_report(svc, period, scope)
+    # govlink: each approval department's own time (L55 电力接入工程审批工作台账).
+    from gridconnect.services.govlink.statistics import department_times
+
+    report["gov_departments"] = department_times(svc, scope, period.start, period.end)
+    return report

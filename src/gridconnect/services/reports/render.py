@@ -230,6 +230,16 @@ TABLES = {"stages": ("环节时长", STAGES), "clocks": ("时限达标", CLOCKS)
 TABLES["suspensions"] = ("中止原因", SUSPENSIONS)
 
 
+# govlink: each approval department's decisions and own working days in the month.
+GOV_DEPARTMENTS: list[Column] = [
+    ("部门", lambda r: r["name"]),
+    ("办结数", lambda r: r["decided"]),
+    ("不予许可", lambda r: r["refused"]),
+    ("平均用时(工作日)", lambda r: r["mean_working_days"]),
+    ("最长用时(工作日)", lambda r: r["longest_working_days"]),
+]
+
+
 def _with_dimension(columns: list[Column], breakdown: str) -> list[Column]:
     if breakdown == "total":
         return [("范围", lambda r: "合计"), *columns]
@@ -254,6 +264,8 @@ def sheets(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]
             add(f"{title}-{suffix}", _with_dimension(columns, breakdown), report[key][breakdown])
     for breakdown, rows in report.get("charges", {}).items():  # issue 16: cost to connect
         add(f"收费-{BREAKDOWN_SHEETS[breakdown]}", _with_dimension(CHARGES, breakdown), rows)
+    if "gov_departments" in report:  # govlink
+        add("审批部门用时", GOV_DEPARTMENTS, report["gov_departments"])
     if "trend" in report:
         add("趋势", TREND, report["trend"])
         add("最长在途", LONGEST, report["longest_open"])

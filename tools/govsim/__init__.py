@@ -1,0 +1,1 @@
+"""A simulated government data-sharing and approval platform (docs/gov-platform.md)."""
