@@ -266,6 +266,25 @@ def _no_commitment_letter(documents: dict[str, str]) -> dict[str, str]:
     return documents
 
 
+# -- breach risk forecast (command centre) -------------------------------------------
+class BreachRiskFile(Section):
+    """When a running clock counts as at risk of breaching (see services/breach_risk)."""
+
+    threshold: Annotated[float, Field(strict=True, gt=0, lt=1)] = Field(
+        default=0.4,
+        description="a running clock whose forecast breach probability reaches this share "
+        "raises one at-risk alert, before the fixed warning",
+    )
+    min_cases: Annotated[int, Field(strict=True, ge=1)] = Field(
+        default=20,
+        description="finished clocks a group needs before the forecast trusts it; smaller "
+        "groups fall back to coarser ones",
+    )
+    history_days: Annotated[int, Field(strict=True, ge=30)] = Field(
+        default=365, description="calendar days of finished clocks the forecast reads"
+    )
+
+
 class PolicyFile(Section):
     """A gridconnect policy file (TOML): stages, document whitelists, SLA rules, 三零 scope."""
 
@@ -288,6 +307,8 @@ class PolicyFile(Section):
     not_applicable_reasons: Annotated[
         list[NotApplicableReasonFile], AfterValidator(_distinct_reasons)
     ] = []
+    # command centre: the breach risk forecast
+    breach_risk: BreachRiskFile = BreachRiskFile()
 
     @field_validator("kinds")
     @classmethod

@@ -223,6 +223,15 @@ class ThreeZeroAlways:
 
 
 @dataclass(frozen=True)
+class BreachRiskSpec:
+    """The breach forecast's settings: the at-risk threshold and how much history it needs."""
+
+    threshold: float = 0.4
+    min_cases: int = 20
+    history_days: int = 365
+
+
+@dataclass(frozen=True)
 class Policy:
     kinds: Mapping[str, KindSpec] = field(hash=False)
     rules: tuple[SlaRule, ...]
@@ -237,6 +246,8 @@ class Policy:
     fees: Mapping[str, FeeSpec] = field(default_factory=dict, hash=False)
     #: every document type the policy names (code -> DocumentType)
     documents: Mapping[str, DocumentType] = field(default_factory=dict, hash=False)
+    #: command centre: when a running clock counts as at risk of breaching
+    breach_risk: BreachRiskSpec = BreachRiskSpec()
 
     # -- kinds, stages, documents -------------------------------------------------
     def kind(self, kind: str) -> KindSpec:

@@ -18,9 +18,10 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
-from gridconnect.bootstrap import alert_recipients
+from gridconnect.bootstrap import alert_recipients, build_services
 from gridconnect.config.settings import Settings
 from gridconnect.services.alert_routing import AlertRecipients
+from gridconnect.services.context import Services
 from gridconnect.timesource import SHANGHAI
 
 log = logging.getLogger(__name__)
@@ -68,4 +69,26 @@ def build_scheduler(engine: Engine, settings: Settings, blocking: bool = False) 
         name="outbox delivery",
         replace_existing=True,
     )
+    # command centre: the breach risk forecast (the risk moves by the working day, so hourly)
+    scheduler.add_job(
+        run_risk_scan,
+        IntervalTrigger(seconds=RISK_SCAN_INTERVAL_SECONDS, timezone=SHANGHAI),
+        args=[build_services(engine, settings)],
+        id=RISK_JOB,
+        name="breach risk forecast",
+        replace_existing=True,
+    )
     return scheduler
+
+
+# -- command centre: the breach risk forecast ---------------------------------------------
+RISK_JOB = "breach_risk"
+RISK_SCAN_INTERVAL_SECONDS = 3600
+
+
+def run_risk_scan(services: Services) -> None:
+    from gridconnect.services.breach_risk.risk_scan import scan_risks_of
+
+    result = scan_risks_of(services)
+    if result.alerts:
+        log.info("risk scan: %d at-risk alerts raised", len(result.alerts))

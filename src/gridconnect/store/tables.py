@@ -129,6 +129,7 @@ class ClockRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_clock_due", "state", "due_at"),
         Index("ix_clock_warn", "state", "warned_at", "warn_at"),
+        Index("ix_clock_risk", "state", "breach_risk"),  # command centre: sort by risk
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -148,6 +149,10 @@ class ClockRow(SQLModel, table=True):
     breached_at: datetime | None = utc_column(nullable=True)
     stopped_at: datetime | None = utc_column(nullable=True)
     late: bool = False
+    # command centre: the forecast probability of a breach, written by the risk scan for
+    # running clocks (None: not assessed, or no comparable history), and what it rests on.
+    breach_risk: float | None = None
+    risk_basis: str | None = Field(default=None, max_length=120)
 
 
 class ClockPauseRow(SQLModel, table=True):

@@ -47,3 +47,5 @@ class AlertLevel(StrEnum):
     WARNING = "warning"
     BREACH = "breach"
     STALL = "stall"  # no action on an open application for the policy's working days
+    # command centre: the forecast puts the clock's breach probability over the threshold
+    AT_RISK = "at_risk"

@@ -69,7 +69,9 @@ EVENT_NAMES = MappingProxyType(
     }
 )
 ROLE_NAMES = MappingProxyType({"clerk": "受理员", "supervisor": "主管", "admin": "管理员"})
-ALERT_LEVEL_NAMES = MappingProxyType({"warning": "预警", "breach": "超期", "stall": "停滞"})
+ALERT_LEVEL_NAMES = MappingProxyType(
+    {"warning": "预警", "breach": "超期", "stall": "停滞", "at_risk": "超期风险"}
+)
 
 
 def clock_label(policy: Policy, kind: str, clock: str) -> str:
