@@ -86,7 +86,8 @@ def test_the_slow_citys_clock_is_at_risk_days_before_its_warning_and_alerts_once
         full_process_clock(services, slow),
         full_process_clock(services, quick),
     )
-    assert slow_clock.breach_risk is not None and slow_clock.breach_risk > 0.9
+    assert slow_clock.breach_risk is not None
+    assert slow_clock.breach_risk > 0.9
     assert slow_clock.risk_basis == "按同城市同公司同类 30 例"
     assert quick_clock.breach_risk == 0.0
     # The full-process warning would come on 2026-11-20, eleven working days later.
@@ -110,6 +111,8 @@ def test_a_clock_without_comparable_history_gets_no_risk_and_no_alert(services: 
     with freeze_time(local("2026-11-02 10:00")):
         app = receive(services, city="宝鸡")
     result = risk_scan_at(services, "2026-11-05 09:00")
-    assert result.alerts == [] and result.at_risk == 0
+    assert result.alerts == []
+    assert result.at_risk == 0
     clock = full_process_clock(services, app)
-    assert clock.breach_risk is None and clock.risk_basis == "无同类历史"
+    assert clock.breach_risk is None
+    assert clock.risk_basis == "无同类历史"

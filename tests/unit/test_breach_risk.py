@@ -63,7 +63,8 @@ def test_a_large_group_uses_its_own_history() -> None:
 def test_without_comparable_history_there_is_no_probability() -> None:
     other_clock = GroupKey("hv", "gov_approval", "西安", "sgcc")
     forecast = Forecaster(20, [Finished(XIAN, 3, True)]).forecast(other_clock, 0, 5)
-    assert forecast.probability is None and forecast.basis == "无同类历史"
+    assert forecast.probability is None
+    assert forecast.basis == "无同类历史"
 
 
 def test_the_slow_city_of_a_generated_history_is_forecast_riskiest_at_every_age() -> None:
@@ -99,7 +100,8 @@ def test_the_backtest_flags_the_slow_city_most_and_is_reproducible() -> None:
         "fixed_warning_precision": 0.195,
     }
     # Better than the fixed warning at picking the clocks that will breach, and earlier.
-    assert first.precision is not None and first.warning_precision is not None
+    assert first.precision is not None
+    assert first.warning_precision is not None
     assert first.precision > 2 * first.warning_precision
     assert min(first.notice_gained) >= 1
 

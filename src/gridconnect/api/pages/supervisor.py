@@ -12,6 +12,7 @@ from gridconnect.api.pages.session import CsrfChecked, scope_of, staff
 from gridconnect.api.pages.web import PageError, redirect, render
 from gridconnect.api.permissions import Permission
 from gridconnect.services import alerts, dashboard
+from gridconnect.services.breach_risk.riskiest import riskiest_clocks
 from gridconnect.services.reports.monthly import monthly_report
 from gridconnect.services.reports.periods import month_of
 from gridconnect.services.reports.render import filename, to_xlsx
@@ -65,6 +66,9 @@ def dashboard_page(request: Request, user: AuthUser = SUPERVISOR) -> Response:
     for alert in open_alerts:
         alert["clock_name"] = _alert_clock_name(policy, alert["clock"], stage_names)
     month = monthly_report(svc, month_of(today()).label, scope)
+    risks = riskiest_clocks(svc, scope)  # command centre: the breach risk forecast
+    for risk in risks:
+        risk["clock_name"] = _alert_clock_name(policy, risk["clock"], stage_names)
     context = {
         "month": month["period"]["label"],
         "month_total": month["summary"]["total"][0],
@@ -74,6 +78,7 @@ def dashboard_page(request: Request, user: AuthUser = SUPERVISOR) -> Response:
         "city_chart": bar_chart(rates["by_city"], {}),
         "stage_chart": bar_chart(rates["by_stage"], stage_names),
         "breaches": breaches,
+        "risks": risks,
     }
     return render(request, "supervisor.html", context)
 
