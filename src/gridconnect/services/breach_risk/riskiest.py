@@ -26,17 +26,19 @@ def riskiest_clocks(svc: Services, scope: Scope, limit: int = 10) -> list[dict[s
     ).limit(limit)
     with svc.unit_of_work() as uow:
         rows = uow.session.execute(statement).all()
-    return [
-        {
-            "application_id": clock.application_id,
-            "number": number,
-            "city": city,
-            "kind": kind,
-            "clock": clock.kind,
-            "risk": clock.breach_risk,
-            "risk_text": f"{clock.breach_risk:.0%}",
-            "basis": clock.risk_basis,
-            "due_at": clock.due_at.isoformat(),
-        }
-        for clock, number, city, kind in rows
-    ]
+        return [_view(clock, number, city, kind) for clock, number, city, kind in rows]
+
+
+def _view(clock: ClockRow, number: str, city: str, kind: str) -> dict[str, Any]:
+    risk = clock.breach_risk or 0.0
+    return {
+        "application_id": clock.application_id,
+        "number": number,
+        "city": city,
+        "kind": kind,
+        "clock": clock.kind,
+        "risk": risk,
+        "risk_text": f"{risk:.0%}",
+        "basis": clock.risk_basis,
+        "due_at": clock.due_at.isoformat(),
+    }
