@@ -89,6 +89,13 @@ class DocumentSource(Labelled):
     E_LICENSE = "e_license", "电子证照（数据共享）"
 
 
+class OrderAssignee(Labelled):
+    """Whom a supervision order (督办) is addressed to (command centre)."""
+
+    CLERK = "clerk", "经办人员"
+    HALL = "hall", "营业厅"
+
+
 class SuspensionReasonCode(Labelled):
     """Customer-caused time that does not count against the utility (fixed by the rules)."""
 

@@ -225,6 +225,30 @@ class OutboxRow(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
 
 
+class SupervisionOrderRow(SQLModel, table=True):
+    """A supervision order (督办, command centre): what to do, for whom, by when.
+
+    Its deadline is a clock of kind `supervision_order` (`clock_id`), so the SLA scan warns
+    and breaches it like any other; answering it stops that clock.
+    """
+
+    __tablename__ = "supervision_order"
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    clock_id: int = Field(foreign_key="sla_clock.id", unique=True)
+    company: str = Field(max_length=16)
+    city: str = Field(max_length=16)
+    instruction: str = Field(max_length=500)
+    assignee: str = Field(max_length=16)
+    working_days: int
+    issued_by: str = Field(max_length=100)
+    issued_at: datetime = utc_column(index=True)
+    answer: str | None = Field(default=None, max_length=1000)
+    answered_by: str | None = Field(default=None, max_length=100)
+    answered_at: datetime | None = utc_column(nullable=True)
+
+
 class NumberCounterRow(SQLModel, table=True):
     """The last serial handed out per company and year (application numbers)."""
 

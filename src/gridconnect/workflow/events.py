@@ -25,6 +25,9 @@ class Event(StrEnum):
     DOCUMENT_NOT_APPLICABLE = "document_not_applicable"
     MISSING_DOCUMENTS_NOTIFIED = "missing_documents_notified"
     SITE_SURVEY_RECORDED = "site_survey_recorded"
+    # command centre: supervision orders (督办)
+    ORDER_ISSUED = "order_issued"
+    ORDER_ANSWERED = "order_answered"
 
 
 # The events the customer is told of (L50: progress notices by SMS, WeChat, app).
