@@ -29,6 +29,7 @@ from gridconnect.api.routers import (
     standards,
     users,
 )
+from gridconnect.api.routers import orders as supervision_orders  # command centre
 from gridconnect.api.schemas.common import ERROR_RESPONSES
 from gridconnect.api.security_headers import SecurityHeaders
 from gridconnect.bootstrap import build_services
@@ -103,6 +104,7 @@ def create_app(
         calendar,
         reports,
         exports,
+        supervision_orders,  # command centre
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     install_pages(app)

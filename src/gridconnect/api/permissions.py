@@ -25,6 +25,9 @@ class Permission(StrEnum):
     READ_POLICY = "policy.read"
     MANAGE_USERS = "users.manage"
     EXPORT_REGULATOR = "exports.regulator"
+    # command centre: supervision orders (督办)
+    ISSUE_ORDERS = "orders.issue"  # order an action on an application, by a deadline
+    ANSWER_ORDERS = "orders.answer"  # answer an order on the application
 
 
 ROLES_FOR: dict[Permission, frozenset[str]] = {
@@ -37,6 +40,9 @@ ROLES_FOR: dict[Permission, frozenset[str]] = {
     Permission.READ_POLICY: frozenset({"admin"}),
     Permission.MANAGE_USERS: frozenset({"admin"}),
     Permission.EXPORT_REGULATOR: frozenset({"admin"}),
+    # command centre: supervision orders (督办)
+    Permission.ISSUE_ORDERS: frozenset({"supervisor"}),
+    Permission.ANSWER_ORDERS: frozenset({"clerk"}),
 }
 
 
