@@ -108,10 +108,11 @@ def answer_order(
         return flow.answer_order(ctx, app, clock_id, text)
 
     def write_answer(uow: UnitOfWork, app: Application) -> None:
+        [stopped] = [c.stopped_at for c in app.clocks if c.id == clock_id]
         uow.session.execute(
             update(SupervisionOrderRow)
             .where(col(SupervisionOrderRow.id) == order_id)
-            .values(answer=text, answered_by=actor, answered_at=app.events[-1].at)
+            .values(answer=text, answered_by=actor, answered_at=stopped)
         )
 
     return change_application(
