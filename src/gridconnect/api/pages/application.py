@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gridconnect.api.deps import services_of
 from gridconnect.api.pages.labels import clock_label, stage_label
+from gridconnect.api.pages.orders_view import orders_context
 from gridconnect.api.pages.session import CsrfChecked, scope_of, staff
 from gridconnect.api.pages.web import PageError, redirect, render
 from gridconnect.api.permissions import Permission, allows
@@ -62,6 +63,9 @@ DONE = {
     "not_applicable": "已登记资料不适用及原因。",
     "notice": "已登记一次性告知，客户将收到通知。",
     "site_survey": "已登记现场勘查。",
+    # command centre: supervision orders
+    "order_issued": "督办单已下达。",
+    "order_answered": "督办单已答复。",
 }
 
 
@@ -106,6 +110,7 @@ def _page(
         "doc_errors": {},
         "done": DONE.get(request.query_params.get("done", "")),
         "may_work": allows(user.role, Permission.WORK_APPLICATIONS),
+        **orders_context(svc, user, application_id),  # command centre
         **extra,
     }
     return render(request, "application.html", context, status_code=status_code)
