@@ -17,6 +17,7 @@ from gridconnect.api.limits import BodySizeLimit
 from gridconnect.api.pages import install_pages
 from gridconnect.api.routers import (
     admin,
+    alert_inbox,  # command centre
     alerts,
     applications,
     auth,
@@ -105,6 +106,7 @@ def create_app(
         reports,
         exports,
         supervision_orders,  # command centre
+        alert_inbox,  # command centre
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     install_pages(app)

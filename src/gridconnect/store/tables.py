@@ -201,6 +201,8 @@ class AlertRow(SQLModel, table=True):
     # (unique per clock and level) and re-raised by the scan if the level is reached again.
     cleared_at: datetime | None = utc_column(nullable=True)
     raised_count: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # command centre: the note a supervisor left when acknowledging (one note for a selection)
+    ack_note: str | None = Field(default=None, max_length=500)
 
 
 class OutboxRow(SQLModel, table=True):

@@ -1,8 +1,8 @@
 """The supervisor's dashboard: open alerts to acknowledge, this month's on-time rates, breaches."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
@@ -11,13 +11,17 @@ from gridconnect.api.pages.labels import all_stage_names, clock_label
 from gridconnect.api.pages.session import CsrfChecked, scope_of, staff
 from gridconnect.api.pages.web import PageError, redirect, render
 from gridconnect.api.permissions import Permission
+from gridconnect.config.vocabulary import City, NoControl
 from gridconnect.services import alerts, dashboard
+from gridconnect.services.alert_inbox import AlertFilters, acknowledge_many, find_alerts
 from gridconnect.services.breach_risk.riskiest import riskiest_clocks
 from gridconnect.services.reports.monthly import monthly_report
 from gridconnect.services.reports.periods import month_of
 from gridconnect.services.reports.render import filename, to_xlsx
 from gridconnect.services.users import AuthUser
 from gridconnect.timesource import today
+from gridconnect.workflow.errors import InvalidApplication
+from gridconnect.workflow.events import AlertLevel
 
 router = APIRouter(prefix="/supervisor", tags=["pages"], include_in_schema=False)
 
@@ -51,12 +55,41 @@ def bar_chart(rows: list[dict[str, Any]], names: dict[str, str]) -> dict[str, An
     }
 
 
+PAGE_SIZE = 50
+AGE_CHOICES = {"": "不限", "1": "1 天以上", "3": "3 天以上", "7": "7 天以上"}
+
+
+def _alert_filters(request: Request) -> tuple[AlertFilters, dict[str, str], int]:
+    """The inbox filters of the query string; unknown values are ignored, not refused."""
+    query = request.query_params
+    city = query.get("city", "")
+    level = query.get("level", "")
+    clock = query.get("clock", "")[:48]
+    age = query.get("age", "")
+    page = query.get("page", "1")
+    chosen = {
+        "city": city if city in City.codes() else "",
+        "level": level if level in tuple(AlertLevel) else "",
+        "clock": clock,
+        "age": age if age in AGE_CHOICES else "",
+    }
+    filters = AlertFilters(
+        city=chosen["city"] or None,
+        clock=chosen["clock"] or None,
+        level=chosen["level"] or None,
+        min_age_days=int(chosen["age"]) if chosen["age"] else None,
+    )
+    number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    return filters, chosen, number
+
+
 @router.get("")
 def dashboard_page(request: Request, user: AuthUser = SUPERVISOR) -> Response:
     svc = services_of(request)
     scope = scope_of(user)
     policy = svc.policy
-    open_alerts = alerts.list_alerts(svc, scope, "open")
+    filters, chosen, page = _alert_filters(request)
+    open_alerts, alert_total = find_alerts(svc, scope, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     rates = dashboard.on_time_rates(svc, scope)
     stage_names = all_stage_names(policy)
     breaches = dashboard.breached(svc, scope)
@@ -79,8 +112,20 @@ def dashboard_page(request: Request, user: AuthUser = SUPERVISOR) -> Response:
         "stage_chart": bar_chart(rates["by_stage"], stage_names),
         "breaches": breaches,
         "risks": risks,
+        "alert_total": alert_total,
+        "alert_filters": chosen,
+        "alert_page": page,
+        "alert_pages": max((alert_total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        "age_choices": AGE_CHOICES,
+        "cities": City.codes(),
+        "clock_choices": _clock_choices(policy, stage_names),
     }
     return render(request, "supervisor.html", context)
+
+
+def _clock_choices(policy: Any, stage_names: dict[str, str]) -> dict[str, str]:
+    clocks = {rule.clock for rule in policy.rules} | {"stall", "supervision_order"}
+    return {c: _alert_clock_name(policy, c, stage_names) for c in sorted(clocks)}
 
 
 def _alert_clock_name(policy: Any, clock: str, stage_names: dict[str, str]) -> str:
@@ -97,6 +142,25 @@ def acknowledge(request: Request, alert_id: int, user: AuthUser = SUPERVISOR) ->
     except alerts.AlertNotFound:
         raise PageError(404, "未找到预警", "该预警不存在，或不在您的管辖范围内。") from None
     return redirect("/supervisor?acked=1")
+
+
+@router.post("/alerts/ack", dependencies=[CsrfChecked])
+def acknowledge_selection(
+    request: Request,
+    ids: Annotated[list[int], Form()] = [],  # noqa: B006 - FastAPI copies form defaults
+    note: Annotated[str, NoControl, Form(max_length=500)] = "",
+    user: AuthUser = SUPERVISOR,
+) -> Response:
+    """Acknowledge the ticked alerts with one note, then back to the list (post/redirect/get)."""
+    if not ids:
+        return redirect("/supervisor?acked=0")
+    try:
+        done = acknowledge_many(
+            services_of(request), ids[:500], user.username, note, scope_of(user)
+        )
+    except InvalidApplication:
+        raise PageError(422, "无法确认", "所选预警过多或备注过长，请缩小范围后重试。") from None
+    return redirect(f"/supervisor?acked={len(done)}")
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

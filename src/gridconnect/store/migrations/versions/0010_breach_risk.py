@@ -13,6 +13,7 @@ lets the queue and the supervisor's view sort running clocks by risk in SQL.
 `supervision_order` holds a supervisor's order on an application: what to do, to whom,
 within how many working days, and the answer; its deadline is an `sla_clock` of kind
 `supervision_order` (one per order), warned and breached by the SLA scan.
+`alert.ack_note` keeps the note of a (bulk) acknowledgement.
 """
 
 from collections.abc import Sequence
@@ -33,6 +34,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("breach_risk", sa.Float(), nullable=True))
         batch_op.add_column(sa.Column("risk_basis", sa.String(length=120), nullable=True))
         batch_op.create_index("ix_clock_risk", ["state", "breach_risk"], unique=False)
+    with op.batch_alter_table("alert", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("ack_note", sa.String(length=500), nullable=True))
     op.create_table(
         "supervision_order",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -61,6 +64,8 @@ def downgrade() -> None:
     op.drop_index("ix_supervision_order_issued_at", table_name="supervision_order")
     op.drop_index("ix_supervision_order_application_id", table_name="supervision_order")
     op.drop_table("supervision_order")
+    with op.batch_alter_table("alert", schema=None) as batch_op:
+        batch_op.drop_column("ack_note")
     with op.batch_alter_table("sla_clock", schema=None) as batch_op:
         batch_op.drop_index("ix_clock_risk")
         batch_op.drop_column("risk_basis")
