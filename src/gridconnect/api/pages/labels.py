@@ -71,6 +71,7 @@ EVENT_NAMES = MappingProxyType(
     }
 )
 ROLE_NAMES = MappingProxyType({"clerk": "受理员", "supervisor": "主管", "admin": "管理员"})
+CAPACITY_UNIT_NAMES = MappingProxyType({"kW": "千瓦", "kVA": "千伏安"})
 ALERT_LEVEL_NAMES = MappingProxyType(
     {"warning": "预警", "breach": "超期", "stall": "停滞", "at_risk": "超期风险"}
 )
