@@ -153,7 +153,7 @@ def acknowledge_selection(
 ) -> Response:
     """Acknowledge the ticked alerts with one note, then back to the list (post/redirect/get)."""
     if not ids:
-        return redirect("/supervisor?acked=0")
+        raise PageError(422, "未选择预警", "请先勾选要确认的预警，再点“确认所选”。")
     try:
         done = acknowledge_many(
             services_of(request), ids[:500], user.username, note, scope_of(user)
