@@ -52,3 +52,14 @@ def test_the_applications_api_sorts_by_risk(client: Any, as_user: Any, services:
     assert [item["number"] for item in newest.json()["items"]] == [safe.number, risky.number]
     assert [item["number"] for item in by_risk.json()["items"]] == [risky.number, safe.number]
     assert wrong.status_code == 422
+
+
+def test_the_clerks_queue_sorts_by_risk_and_shows_it(
+    client: Any, staff: Any, services: Any
+) -> None:
+    risky, safe = risky_and_safe(services)
+    page_sign_in(client, "clerk_xa")
+    queue = client.get("/workbench?sort=risk").text.split('id="queue"')[1]
+    assert queue.index(risky.number) < queue.index(safe.number)
+    safe_row = queue.split(f'data-number="{safe.number}"')[1].split("</tr>")[0]
+    assert '<td class="num">0%</td>' in safe_row  # its history finishes well in time

@@ -40,6 +40,7 @@ class QueueItem:
     due_date: date | None
     working_days_left: int | None
     urgency: str  # on_time, warning, breached, none
+    breach_risk: float | None = None  # command centre: highest forecast risk of a running clock
 
 
 def _in_scope(statement: Any, scope: Scope) -> Any:
@@ -65,8 +66,10 @@ def queue(
     stage: str | None = None,
     status: str | None = "open",
     limit: int = QUEUE_LIMIT,
+    by_risk: bool = False,
 ) -> tuple[list[QueueItem], int]:
-    """Applications in scope, most urgent first (earliest due of an open clock), and the count."""
+    """Applications in scope, most urgent first (earliest due of an open clock), and the count;
+    `by_risk`: the highest forecast breach risk first, then the earliest due."""
     moment = svc.now()
     clocks = (
         select(
@@ -76,6 +79,9 @@ def queue(
             func.max(case((col(ClockRow.state) == ClockState.BREACHED, 1), else_=0)).label(
                 "breached"
             ),
+            func.max(
+                case((col(ClockRow.state) == ClockState.RUNNING, ClockRow.breach_risk), else_=None)
+            ).label("risk"),
         )
         .where(_open_clock())
         .group_by(col(ClockRow.application_id))
@@ -106,14 +112,16 @@ def queue(
             clocks.c.next_due,
             clocks.c.next_warn,
             clocks.c.breached,
+            clocks.c.risk,
         ).outerjoin(clocks, clocks.c.application_id == col(ApplicationRow.id)),
         scope,
     )
     if conditions:
         counted = counted.where(*conditions)
         rows_query = rows_query.where(*conditions)
+    risk_first = (clocks.c.risk.is_(None), clocks.c.risk.desc()) if by_risk else ()
     rows_query = rows_query.order_by(
-        clocks.c.next_due.is_(None), clocks.c.next_due, col(ApplicationRow.id)
+        *risk_first, clocks.c.next_due.is_(None), clocks.c.next_due, col(ApplicationRow.id)
     ).limit(limit)
     calendar, today = svc.calendar, local_date(moment)
     with svc.unit_of_work() as uow:
@@ -144,6 +152,7 @@ def queue(
                 due_date,
                 left,
                 urgency,
+                row.risk,
             )
         )
     return items, total
