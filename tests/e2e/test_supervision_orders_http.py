@@ -86,3 +86,17 @@ def test_the_api_issues_answers_and_counts_orders(client: Any, as_user: Any, ser
     assert answered.json()["orders"][0]["state"] == "met"
     assert stats["issued"] == 1
     assert stats["answered_on_time"] == 1
+
+
+def test_the_months_figures_count_orders_issued_and_answered_on_time(
+    client: Any, staff: Any, services: Any, as_user: Any
+) -> None:
+    app = receive(services)
+    base = f"/api/v1/applications/{app.id}/orders"
+    body = {"instruction": "督办", "assignee": "clerk", "working_days": 2}
+    client.post(base, json=body, headers=as_user("supervisor_xa"))
+    client.post(base, json=body, headers=as_user("supervisor_xa"))
+
+    page_sign_in(client, "supervisor_xa")
+    figures = client.get("/supervisor").text.split('id="month-orders"')[1].split("</p>")[0]
+    assert "本月下达 2 件，已答复 0 件，其中按期答复 0 件" in figures

@@ -15,6 +15,7 @@ from gridconnect.config.vocabulary import City, NoControl
 from gridconnect.services import alerts, dashboard
 from gridconnect.services.alert_inbox import AlertFilters, acknowledge_many, find_alerts
 from gridconnect.services.breach_risk.riskiest import riskiest_clocks
+from gridconnect.services.orders.service import order_statistics
 from gridconnect.services.reports.monthly import monthly_report
 from gridconnect.services.reports.periods import month_of
 from gridconnect.services.reports.render import filename, to_xlsx
@@ -99,6 +100,8 @@ def dashboard_page(request: Request, user: AuthUser = SUPERVISOR) -> Response:
     for alert in open_alerts:
         alert["clock_name"] = _alert_clock_name(policy, alert["clock"], stage_names)
     month = monthly_report(svc, month_of(today()).label, scope)
+    this_month = month_of(today())
+    orders = order_statistics(svc, this_month.start, this_month.end, scope)  # 督办
     risks = riskiest_clocks(svc, scope)  # command centre: the breach risk forecast
     for risk in risks:
         risk["clock_name"] = _alert_clock_name(policy, risk["clock"], stage_names)
@@ -112,6 +115,7 @@ def dashboard_page(request: Request, user: AuthUser = SUPERVISOR) -> Response:
         "stage_chart": bar_chart(rates["by_stage"], stage_names),
         "breaches": breaches,
         "risks": risks,
+        "orders": orders,
         "alert_total": alert_total,
         "alert_filters": chosen,
         "alert_page": page,
