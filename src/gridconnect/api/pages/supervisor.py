@@ -91,7 +91,6 @@ def dashboard_page(request: Request, user: AuthUser = SUPERVISOR) -> Response:
     policy = svc.policy
     filters, chosen, page = _alert_filters(request)
     open_alerts, alert_total = find_alerts(svc, scope, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-    rates = dashboard.on_time_rates(svc, scope)
     stage_names = all_stage_names(policy)
     breaches = dashboard.breached(svc, scope)
     for row in breaches:
@@ -100,6 +99,7 @@ def dashboard_page(request: Request, user: AuthUser = SUPERVISOR) -> Response:
     for alert in open_alerts:
         alert["clock_name"] = _alert_clock_name(policy, alert["clock"], stage_names)
     month = monthly_report(svc, month_of(today()).label, scope)
+    rates = dashboard.on_time_rates(svc, scope, month)  # the same figures as the XLSX
     this_month = month_of(today())
     orders = order_statistics(svc, this_month.start, this_month.end, scope)  # 督办
     risks = riskiest_clocks(svc, scope)  # command centre: the breach risk forecast
