@@ -11,6 +11,7 @@ from api_helpers import sign_in
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from freezegun import freeze_time
+from page_helpers import page_sign_in
 
 from factories import advance_to_end, receive
 from gridconnect.services import dashboard
@@ -58,3 +59,31 @@ def test_dashboard_api_and_xlsx_show_the_same_rates(
     assert dashboard_rates["西安"] == 0.75
     assert report["summary"]["city"][0]["city"] == "西安"  # the supervisor sees 西安 alone
     assert report["summary"]["city"][0]["on_time_rate"] == dashboard_rates["西安"]
+
+
+def test_the_twelve_month_trend_ends_with_the_months_figures(
+    client: Any, staff: Any, services: Any
+) -> None:
+    from gridconnect.services.reports.periods import month
+    from gridconnect.services.reports.trend import city_trend
+
+    one_month(services)
+    with freeze_time(local("2026-10-30 10:00")):
+        trend = city_trend(services, EVERYTHING, month(2026, 10))
+        shown = {
+            row["key"]: row["rate"]
+            for row in dashboard.on_time_rates(services, EVERYTHING)["by_city"]
+        }
+        page_sign_in(client, "supervisor_xa")
+        page = client.get("/supervisor").text
+
+    assert trend["months"][0] == "2025-11"
+    assert trend["months"][-1] == "2026-10"
+    for city, rate in shown.items():
+        assert trend["cities"][city]["rate"][-1] == rate
+        assert trend["cities"][city]["rate"][:-1] == [None] * 11
+    assert trend["cities"]["西安"]["working_days"][-1] is not None
+    section = page.split('id="trend"')[1].split("</section>")[0]
+    assert 'data-city="西安"' in section
+    assert "<polyline" in section
+    assert "75.0%" in section

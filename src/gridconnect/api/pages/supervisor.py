@@ -19,6 +19,7 @@ from gridconnect.services.orders.service import order_statistics
 from gridconnect.services.reports.monthly import monthly_report
 from gridconnect.services.reports.periods import month_of
 from gridconnect.services.reports.render import filename, to_xlsx
+from gridconnect.services.reports.trend import city_trend
 from gridconnect.services.users import AuthUser
 from gridconnect.timesource import today
 from gridconnect.workflow.errors import InvalidApplication
@@ -84,6 +85,47 @@ def _alert_filters(request: Request) -> tuple[AlertFilters, dict[str, str], int]
     return filters, chosen, number
 
 
+TREND_WIDTH, TREND_HEIGHT = 220, 36
+
+
+def trend_chart(trend: dict[str, Any]) -> dict[str, Any]:
+    """Geometry of the 12-month sparklines per city (inline SVG in the template): the on-time
+    rate on 0–100 %, the mean full-process working days on one scale for every city."""
+    step = TREND_WIDTH / max(len(trend["months"]) - 1, 1)
+    longest = max(
+        (v for c in trend["cities"].values() for v in c["working_days"] if v is not None),
+        default=1.0,
+    )
+
+    def points(values: list[float | None], top: float) -> str:
+        return " ".join(
+            f"{i * step:.1f},{TREND_HEIGHT - (v / top) * (TREND_HEIGHT - 2) - 1:.1f}"
+            for i, v in enumerate(values)
+            if v is not None
+        )
+
+    rows = []
+    for city, series in trend["cities"].items():
+        rate = [r for r in series["rate"] if r is not None]
+        days = [d for d in series["working_days"] if d is not None]
+        rows.append(
+            {
+                "city": city,
+                "rate_points": points(series["rate"], 1.0),
+                "days_points": points(series["working_days"], max(longest, 1.0)),
+                "rate_text": f"{rate[-1]:.1%}" if rate else "—",
+                "days_text": f"{days[-1]:.1f} 个工作日" if days else "—",
+            }
+        )
+    return {
+        "rows": rows,
+        "width": TREND_WIDTH,
+        "height": TREND_HEIGHT,
+        "first": trend["months"][0],
+        "last": trend["months"][-1],
+    }
+
+
 @router.get("")
 def dashboard_page(request: Request, user: AuthUser = SUPERVISOR) -> Response:
     svc = services_of(request)
@@ -100,6 +142,7 @@ def dashboard_page(request: Request, user: AuthUser = SUPERVISOR) -> Response:
         alert["clock_name"] = _alert_clock_name(policy, alert["clock"], stage_names)
     month = monthly_report(svc, month_of(today()).label, scope)
     rates = dashboard.on_time_rates(svc, scope, month)  # the same figures as the XLSX
+    trend = trend_chart(city_trend(svc, scope, month_of(today())))  # command centre
     this_month = month_of(today())
     orders = order_statistics(svc, this_month.start, this_month.end, scope)  # 督办
     risks = riskiest_clocks(svc, scope)  # command centre: the breach risk forecast
@@ -116,6 +159,7 @@ def dashboard_page(request: Request, user: AuthUser = SUPERVISOR) -> Response:
         "breaches": breaches,
         "risks": risks,
         "orders": orders,
+        "trend": trend,
         "alert_total": alert_total,
         "alert_filters": chosen,
         "alert_page": page,
