@@ -89,13 +89,6 @@ class DocumentSource(Labelled):
     E_LICENSE = "e_license", "电子证照（数据共享）"
 
 
-class OrderAssignee(Labelled):
-    """Whom a supervision order (督办) is addressed to (command centre)."""
-
-    CLERK = "clerk", "经办人员"
-    HALL = "hall", "营业厅"
-
-
 class SuspensionReasonCode(Labelled):
     """Customer-caused time that does not count against the utility (fixed by the rules)."""
 
@@ -103,6 +96,13 @@ class SuspensionReasonCode(Labelled):
     CUSTOMER_REQUESTED_WAIT = "customer_requested_wait", "客户要求暂缓"
     CUSTOMER_UNREACHABLE = "customer_unreachable", "客户无法联系"
     FORCE_MAJEURE = "force_majeure", "不可抗力"
+
+
+class OrderAssignee(Labelled):
+    """Whom a supervision order (督办) is addressed to (command centre)."""
+
+    CLERK = "clerk", "经办人员"
+    HALL = "hall", "营业厅"
 
 
 #: Standard HV supply voltages (kV) a customer may apply for (GB/T 156).
