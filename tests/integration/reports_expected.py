@@ -75,7 +75,7 @@ def expected(
             values[key]["cd"].append((local_date(app.closed_at) - local_date(app.received_at)).days)
         _count_suspensions(figures, record, calendar, period, cutoff)
         figures["warnings"] += sum(_within(at, period) for at in record.warnings)
-        _count_clocks(figures, record, calendar, period)
+        _count_clocks(figures, record, calendar, period, cutoff)
         _count_stages(figures, record, calendar, period)
     for key, figures in out.items():
         figures["full_process_wd"] = stats(values[key]["wd"])
@@ -99,10 +99,19 @@ def _count_suspensions(
 
 
 def _count_clocks(
-    figures: dict[str, Any], record: Record, calendar: WorkingCalendar, period: Period
+    figures: dict[str, Any],
+    record: Record,
+    calendar: WorkingCalendar,
+    period: Period,
+    cutoff: datetime,
 ) -> None:
     assert record.app is not None
     for clock in record.app.clocks:
+        # one definition of the rate (services.rates): an open clock whose due fell in the
+        # period up to the cutoff counts as not kept
+        if clock.stopped_at is None and clock.state != "cancelled":
+            figures["overdue_open"] += period.start <= clock.due_at <= cutoff
+            continue
         if clock.state not in ("met", "breached") or not _within(clock.stopped_at, period):
             continue
         assert clock.stopped_at is not None

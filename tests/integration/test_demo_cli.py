@@ -46,3 +46,15 @@ def test_demo_refuses_a_production_database(
     get_settings.cache_clear()
     result = CliRunner().invoke(app, ["demo"])
     assert result.exit_code == 2
+
+
+def test_the_demo_raises_the_alerts_of_its_overdue_applications_at_once(
+    demo_env: Services,
+) -> None:
+    # command centre: one scan at the end, not an interval later
+    result = CliRunner().invoke(app, ["demo", "--applications", "12"])
+    assert result.exit_code == 0, result.output
+    with demo_env.engine.connect() as connection:
+        alerts = connection.execute(text("SELECT count(*) FROM alert")).scalar_one()
+    scanned = int(result.output.split("first scan: ")[1].split(" alerts")[0])
+    assert 0 < scanned <= alerts  # a late stop during the demo may have raised some before

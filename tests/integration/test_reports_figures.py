@@ -47,7 +47,9 @@ def _check(actual: dict[str, Any], wanted: dict[str, Any]) -> None:
     for name in COUNTS:
         assert actual[name] == wanted[name], name
     finished, on_time = wanted["clocks_finished"], wanted["on_time"]
-    assert actual["on_time_rate"] == (round(on_time / finished, 4) if finished else None)
+    counted = finished + wanted["overdue_open"]
+    assert actual["clocks_overdue_open"] == wanted["overdue_open"]
+    assert actual["on_time_rate"] == (round(on_time / counted, 4) if counted else None)
     assert actual["full_process"]["count"] == wanted["full_process_count"]
     for side, key in (("working_days", "full_process_wd"), ("calendar_days", "full_process_cd")):
         for stat, value in wanted[key].items():

@@ -80,7 +80,9 @@ def test_the_app_starts_the_scheduler_with_its_lifespan_and_stops_it_after(
     with TestClient(app):
         [scheduler] = built
         assert scheduler.running
-        assert {job.id for job in scheduler.get_jobs()} == {"sla_scan", "outbox"}
+        # command centre: the breach risk forecast runs beside the scan
+        jobs_run = {job.id for job in scheduler.get_jobs()}
+        assert jobs_run == {"sla_scan", "outbox", "breach_risk"}
     assert not scheduler.running
 
 

@@ -18,6 +18,7 @@ from gridconnect.api.limits import BodySizeLimit
 from gridconnect.api.pages import install_pages
 from gridconnect.api.routers import (
     admin,
+    alert_inbox,  # command centre
     alerts,
     applications,
     auth,
@@ -32,6 +33,7 @@ from gridconnect.api.routers import (
 )
 from gridconnect.api.routers import capacity as capacity  # issue 16: open capacity (L52)
 from gridconnect.api.routers import gov as gov_router  # govlink
+from gridconnect.api.routers import orders as supervision_orders  # command centre
 from gridconnect.api.routers import plans_public as plans_public  # issue 16: customer, catalogue
 from gridconnect.api.routers import supply_plans as supply_plans  # issue 16: plans, charges
 from gridconnect.api.security_headers import SecurityHeaders
@@ -112,6 +114,8 @@ def create_app(
         plans_public,
         capacity,
         gov_router,  # govlink
+        supervision_orders,  # command centre
+        alert_inbox,  # command centre
     ):
         describe_errors(module.router)
         app.include_router(module.router)

@@ -27,6 +27,9 @@ class Permission(StrEnum):
     EXPORT_REGULATOR = "exports.regulator"
     # issue 16: the network's open capacity and restricted areas (L52)
     MANAGE_CAPACITY = "capacity.manage"
+    # command centre: supervision orders (督办)
+    ISSUE_ORDERS = "orders.issue"  # order an action on an application, by a deadline
+    ANSWER_ORDERS = "orders.answer"  # answer an order on the application
 
 
 ROLES_FOR: dict[Permission, frozenset[str]] = {
@@ -41,6 +44,9 @@ ROLES_FOR: dict[Permission, frozenset[str]] = {
     Permission.EXPORT_REGULATOR: frozenset({"admin"}),
     # issue 16: supervisors within their company and cities, administrators everywhere
     Permission.MANAGE_CAPACITY: frozenset({"supervisor", "admin"}),
+    # command centre: supervision orders (督办)
+    Permission.ISSUE_ORDERS: frozenset({"supervisor"}),
+    Permission.ANSWER_ORDERS: frozenset({"clerk"}),
 }
 
 

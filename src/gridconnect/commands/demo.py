@@ -15,7 +15,10 @@ from gridconnect.services.applications import (
     receive_application,
     record_document,
 )
+from gridconnect.services.breach_risk.risk_scan import scan_risks_of
 from gridconnect.services.context import Services
+from gridconnect.services.sla_scan import scan
+from gridconnect.services.stall_scan import scan_stalls
 from gridconnect.services.users import UserExists, add_user
 from gridconnect.timesource import now
 from gridconnect.workflow.intake import NewApplication
@@ -51,6 +54,13 @@ def demo(
                 typer.echo(f"user {username} exists")
         made = _applications(services, applications, random.Random(seed))
         typer.echo(f"{made} applications")
+        # One scan now, so overdue demo applications show their alerts at once (the
+        # scheduler's first run is an interval away).
+        scanned = scan(services.engine, alert_channels=services.alert_channels)
+        stalls = scan_stalls(services.engine, alert_channels=services.alert_channels)
+        risks = scan_risks_of(services)
+        alerts = scanned.warned + scanned.breached + stalls.stalled + len(risks.alerts)
+        typer.echo(f"first scan: {alerts} alerts")
 
 
 def _applications(services: Services, count: int, rng: random.Random) -> int:

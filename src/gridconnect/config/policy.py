@@ -26,6 +26,7 @@ from gridconnect.config.policy_model import (
     CITIES,
     SUSPENSION_REASONS,
     ApplicationFacts,
+    BreachRiskSpec,
     DocumentType,
     FeeSpec,
     KindSpec,
@@ -144,6 +145,11 @@ def _to_domain(file: PolicyFile) -> Policy:
         documents=MappingProxyType(documents),
         **_plans_policy(file),
         gov_approval_modes=gov_modes.to_domain(file.gov_approval_modes),  # govlink
+        breach_risk=BreachRiskSpec(
+            threshold=file.breach_risk.threshold,
+            min_cases=file.breach_risk.min_cases,
+            history_days=file.breach_risk.history_days,
+        ),
     )
 
 
@@ -231,6 +237,11 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
     return {
         "warn_working_days": policy.warn_working_days,
         "stall_working_days": policy.stall_working_days,
+        "breach_risk": {
+            "threshold": policy.breach_risk.threshold,
+            "min_cases": policy.breach_risk.min_cases,
+            "history_days": policy.breach_risk.history_days,
+        },
         "documents": {code: doc.name for code, doc in policy.documents.items()},
         "kinds": {
             code: {

@@ -326,6 +326,25 @@ class CapacityPublicationFile(Section):
     expected_relief_on: bool = True
 
 
+# -- breach risk forecast (command centre) -------------------------------------------
+class BreachRiskFile(Section):
+    """When a running clock counts as at risk of breaching (see services/breach_risk)."""
+
+    threshold: Annotated[float, Field(strict=True, gt=0, lt=1)] = Field(
+        default=0.4,
+        description="a running clock whose forecast breach probability reaches this share "
+        "raises one at-risk alert, before the fixed warning",
+    )
+    min_cases: Annotated[int, Field(strict=True, ge=1)] = Field(
+        default=20,
+        description="finished clocks a group needs before the forecast trusts it; smaller "
+        "groups fall back to coarser ones",
+    )
+    history_days: Annotated[int, Field(strict=True, ge=30)] = Field(
+        default=365, description="calendar days of finished clocks the forecast reads"
+    )
+
+
 class PolicyFile(Section):
     """A gridconnect policy file (TOML): stages, document whitelists, SLA rules, 三零 scope."""
 
@@ -354,6 +373,8 @@ class PolicyFile(Section):
     capacity_publication: CapacityPublicationFile = CapacityPublicationFile()
     # govlink: the approval mode per city and kind of work, first match wins (L13, L14).
     gov_approval_modes: list[GovApprovalModeFile] = []
+    # command centre: the breach risk forecast
+    breach_risk: BreachRiskFile = BreachRiskFile()
 
     @field_validator("kinds")
     @classmethod

@@ -225,6 +225,15 @@ class ThreeZeroAlways:
 
 
 @dataclass(frozen=True)
+class BreachRiskSpec:
+    """The breach forecast's settings: the at-risk threshold and how much history it needs."""
+
+    threshold: float = 0.4
+    min_cases: int = 20
+    history_days: int = 365
+
+
+@dataclass(frozen=True)
 class Policy:
     kinds: Mapping[str, KindSpec] = field(hash=False)
     rules: tuple[SlaRule, ...]
@@ -245,6 +254,8 @@ class Policy:
     capacity_publication: CapacityPublication = field(default_factory=CapacityPublication)
     #: govlink: approval modes in file order, first match wins
     gov_approval_modes: tuple[GovApprovalMode, ...] = ()
+    #: command centre: when a running clock counts as at risk of breaching
+    breach_risk: BreachRiskSpec = BreachRiskSpec()
 
     # -- kinds, stages, documents -------------------------------------------------
     def kind(self, kind: str) -> KindSpec:

@@ -22,6 +22,7 @@ from gridconnect.config.vocabulary import AreaClass, Kind
 CLOCK_NAMES: Mapping[str, str] = {
     FULL_PROCESS: "全过程办电时间",
     GOV_APPROVAL: "电力接入工程审批（政府并联审批）",
+    "supervision_order": "督办单",  # command centre
 }
 
 

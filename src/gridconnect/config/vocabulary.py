@@ -98,6 +98,13 @@ class SuspensionReasonCode(Labelled):
     FORCE_MAJEURE = "force_majeure", "不可抗力"
 
 
+class OrderAssignee(Labelled):
+    """Whom a supervision order (督办) is addressed to (command centre)."""
+
+    CLERK = "clerk", "经办人员"
+    HALL = "hall", "营业厅"
+
+
 #: Standard HV supply voltages (kV) a customer may apply for (GB/T 156).
 HV_VOLTAGES: tuple[float, ...] = (10.0, 20.0, 35.0, 66.0, 110.0, 220.0, 330.0, 750.0)
 #: A mobile number, or a landline with its area code.

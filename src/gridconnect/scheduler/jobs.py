@@ -18,9 +18,10 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
-from gridconnect.bootstrap import alert_recipients
+from gridconnect.bootstrap import alert_recipients, build_services
 from gridconnect.config.settings import Settings
 from gridconnect.services.alert_routing import AlertRecipients
+from gridconnect.services.context import Services
 from gridconnect.timesource import SHANGHAI
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,15 @@ def build_scheduler(engine: Engine, settings: Settings, blocking: bool = False) 
             name="government platform retries",
             replace_existing=True,
         )
+    # command centre: the breach risk forecast (the risk moves by the working day, so hourly)
+    scheduler.add_job(
+        run_risk_scan,
+        IntervalTrigger(seconds=RISK_SCAN_INTERVAL_SECONDS, timezone=SHANGHAI),
+        args=[build_services(engine, settings)],
+        id=RISK_JOB,
+        name="breach risk forecast",
+        replace_existing=True,
+    )
     return scheduler
 
 
@@ -89,9 +99,21 @@ GOV_RETRY_JOB = "gov_retry"
 
 def run_gov_retry(engine: Engine, settings: Settings) -> None:
     """govlink: pending e-licence checks and unsent approval submissions, asked again."""
-    from gridconnect.bootstrap import build_services
     from gridconnect.services.govlink.retry import retry_all
 
     checks, submissions = retry_all(build_services(engine, settings))
     if checks.verified or checks.mismatched or submissions:
         log.info("gov link: %s, %d submissions accepted", checks.summary(), submissions)
+
+
+# -- command centre: the breach risk forecast ---------------------------------------------
+RISK_JOB = "breach_risk"
+RISK_SCAN_INTERVAL_SECONDS = 3600
+
+
+def run_risk_scan(services: Services) -> None:
+    from gridconnect.services.breach_risk.risk_scan import scan_risks_of
+
+    result = scan_risks_of(services)
+    if result.alerts:
+        log.info("risk scan: %d at-risk alerts raised", len(result.alerts))

@@ -91,3 +91,8 @@ def acknowledge(svc: Services, alert_id: int, actor: str, scope: Scope) -> dict[
         uow.session.expire_all()
         alert, number, kind = uow.session.execute(statement).one()
         return _view(alert, number, kind)
+
+
+# command centre: the alert inbox (services/alert_inbox.py) filters and pages the same query
+scoped_alert_query = _query
+alert_view = _view

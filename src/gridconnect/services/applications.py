@@ -291,10 +291,12 @@ def _change(
     scope: Scope,
     expected_version: int | None,
     change: Callable[[flow.Context, Application], list[flow.RaisedAlert]],
+    then: Callable[[UnitOfWork, Application], None] | None = None,
 ) -> Application:
     """Load, check the version, change, save, raise late-stop alerts, notify, commit: all or
     nothing, for every command that changes an application (documents apart: they store
-    a file first)."""
+    a file first). `then` writes what belongs with the change in the same transaction,
+    after the save (new clocks have their ids then): a supervision order's row."""
     ctx = _context(svc, actor)
     with svc.unit_of_work() as uow:
         app = _load(uow, application_id, scope)
@@ -302,11 +304,26 @@ def _change(
         raised = change(ctx, app)
         pending = list(app.events)
         uow.applications.save(app, version)
+        if then is not None:
+            then(uow, app)
         for alert in raised:
             _raise(svc, uow, app, alert, ctx)
         _notify_customer(svc, uow, app, pending)
         uow.commit()
     return app
+
+
+def change_application(
+    svc: Services,
+    application_id: int,
+    actor: str,
+    scope: Scope,
+    expected_version: int | None,
+    change: Callable[[flow.Context, Application], list[flow.RaisedAlert]],
+    then: Callable[[UnitOfWork, Application], None] | None = None,
+) -> Application:
+    """The one path of every change, for commands that live in their own modules."""
+    return _change(svc, application_id, actor, scope, expected_version, change, then)
 
 
 def _check_version(app: Application, expected: int | None) -> int:

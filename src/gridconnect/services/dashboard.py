@@ -2,8 +2,7 @@
 
 The queue and the breached list come straight from the application and clock tables (the
 earliest due of each application's open clocks), so a page costs one query whatever the
-number of applications. On-time rates count the clocks that ended this month (on time unless
-late) plus the open clocks already past a due that fell this month (late).
+number of applications. On-time rates are read from the monthly report (`services.rates`).
 """
 
 from __future__ import annotations
@@ -18,6 +17,8 @@ from sqlmodel import col
 from gridconnect.calendar import WorkingCalendar
 from gridconnect.config.policy_model import STAGE_PREFIX
 from gridconnect.services.context import Scope, Services
+from gridconnect.services.rates import EXCLUDED_CLOCKS, ON_TIME_DEFINITION, on_time_rate
+from gridconnect.services.reports.monthly import monthly_report
 from gridconnect.services.reports.periods import month
 from gridconnect.store.tables import ApplicationRow, ClockRow
 from gridconnect.timesource import local_date
@@ -40,6 +41,7 @@ class QueueItem:
     due_date: date | None
     working_days_left: int | None
     urgency: str  # on_time, warning, breached, none
+    breach_risk: float | None = None  # command centre: highest forecast risk of a running clock
 
 
 def _in_scope(statement: Any, scope: Scope) -> Any:
@@ -65,8 +67,10 @@ def queue(
     stage: str | None = None,
     status: str | None = "open",
     limit: int = QUEUE_LIMIT,
+    by_risk: bool = False,
 ) -> tuple[list[QueueItem], int]:
-    """Applications in scope, most urgent first (earliest due of an open clock), and the count."""
+    """Applications in scope, most urgent first (earliest due of an open clock), and the count;
+    `by_risk`: the highest forecast breach risk first, then the earliest due."""
     moment = svc.now()
     clocks = (
         select(
@@ -76,6 +80,9 @@ def queue(
             func.max(case((col(ClockRow.state) == ClockState.BREACHED, 1), else_=0)).label(
                 "breached"
             ),
+            func.max(
+                case((col(ClockRow.state) == ClockState.RUNNING, ClockRow.breach_risk), else_=None)
+            ).label("risk"),
         )
         .where(_open_clock())
         .group_by(col(ClockRow.application_id))
@@ -106,14 +113,16 @@ def queue(
             clocks.c.next_due,
             clocks.c.next_warn,
             clocks.c.breached,
+            clocks.c.risk,
         ).outerjoin(clocks, clocks.c.application_id == col(ApplicationRow.id)),
         scope,
     )
     if conditions:
         counted = counted.where(*conditions)
         rows_query = rows_query.where(*conditions)
+    risk_first = (clocks.c.risk.is_(None), clocks.c.risk.desc()) if by_risk else ()
     rows_query = rows_query.order_by(
-        clocks.c.next_due.is_(None), clocks.c.next_due, col(ApplicationRow.id)
+        *risk_first, clocks.c.next_due.is_(None), clocks.c.next_due, col(ApplicationRow.id)
     ).limit(limit)
     calendar, today = svc.calendar, local_date(moment)
     with svc.unit_of_work() as uow:
@@ -144,6 +153,7 @@ def queue(
                 due_date,
                 left,
                 urgency,
+                row.risk,
             )
         )
     return items, total
@@ -179,54 +189,43 @@ def breached(svc: Services, scope: Scope, limit: int = QUEUE_LIMIT) -> list[dict
     return result
 
 
-def on_time_rates(svc: Services, scope: Scope) -> dict[str, Any]:
-    """This month's on-time rate by city and by stage (clocks ended or overdue this month)."""
-    today = local_date(svc.now())
-    period = month(today.year, today.month)
-    start, end = period.start, period.end
-    ended = and_(
-        col(ClockRow.stopped_at) >= start,
-        col(ClockRow.stopped_at) < end,
-        col(ClockRow.state).in_((ClockState.MET, ClockState.BREACHED)),
-    )
-    overdue = and_(
-        _open_clock(),
-        col(ClockRow.due_at) >= start,
-        col(ClockRow.due_at) < min(end, svc.now()),
-    )
-    late = case((or_(col(ClockRow.late), col(ClockRow.stopped_at).is_(None)), 1), else_=0)
-
-    def grouped(key: Any, *extra: Any) -> list[dict[str, Any]]:
-        statement = _in_scope(
-            select(key.label("key"), func.count().label("total"), func.sum(late).label("late"))
-            .select_from(ClockRow)
-            .join(ApplicationRow, col(ApplicationRow.id) == col(ClockRow.application_id))
-            .where(or_(ended, overdue), *extra)
-            .group_by(key),
-            scope,
-        )
-        with svc.unit_of_work() as uow:
-            rows = uow.session.execute(statement).all()
-        out = []
-        for row in sorted(rows, key=lambda r: str(r.key)):
-            total, late_count = int(row.total), int(row.late or 0)
-            on_time = total - late_count
-            out.append(
-                {
-                    "key": row.key,
-                    "total": total,
-                    "on_time": on_time,
-                    "late": late_count,
-                    "rate": on_time / total if total else None,
-                }
-            )
-        return out
-
-    by_stage = grouped(col(ClockRow.kind), col(ClockRow.kind).startswith(STAGE_PREFIX))
-    for entry in by_stage:
-        entry["key"] = entry["key"][len(STAGE_PREFIX) :]
-    return {
-        "period": period.label,
-        "by_city": grouped(col(ApplicationRow.city)),
-        "by_stage": by_stage,
+def on_time_rates(
+    svc: Services, scope: Scope, report: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """This month's on-time rate by city and by stage, read from the monthly report (one
+    definition: `services.rates`), so the page shows what the API and the XLSX show."""
+    if report is None:
+        today = local_date(svc.now())
+        report = monthly_report(svc, month(today.year, today.month), scope)
+    by_city: dict[str, list[int]] = {}
+    for row in report["clocks"]["city"]:
+        if row["clock"] in EXCLUDED_CLOCKS:
+            continue
+        counts = by_city.setdefault(row["city"], [0, 0])
+        counts[0] += row["on_time"]
+        counts[1] += row["finished"] + row["overdue_open"]
+    by_stage = {
+        row["clock"][len(STAGE_PREFIX) :]: [row["on_time"], row["finished"] + row["overdue_open"]]
+        for row in report["clocks"]["total"]
+        if row["clock"].startswith(STAGE_PREFIX)
     }
+    return {
+        "period": report["period"]["label"],
+        "by_city": _rate_rows(by_city),
+        "by_stage": _rate_rows(by_stage),
+        "definition": ON_TIME_DEFINITION,
+    }
+
+
+def _rate_rows(counts: dict[str, list[int]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": key,
+            "total": total,
+            "on_time": kept,
+            "late": total - kept,
+            "rate": on_time_rate(kept, total),
+        }
+        for key, (kept, total) in sorted(counts.items())
+        if total
+    ]

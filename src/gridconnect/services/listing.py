@@ -16,7 +16,7 @@ from gridconnect.services.context import Scope, Services
 from gridconnect.services.views import application_view
 from gridconnect.store.tables import ApplicationRow, ClockRow, EventRow
 
-Sort = Literal["due", "newest", "oldest"]
+Sort = Literal["due", "newest", "oldest", "risk"]  # risk: command centre
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,8 @@ def list_applications(
             ids_query = ids_query.outerjoin(
                 next_due, next_due.c.application_id == col(ApplicationRow.id)
             ).order_by(next_due.c.next_due.is_(None), next_due.c.next_due, col(ApplicationRow.id))
+        elif sort == "risk":
+            ids_query = _by_risk(ids_query)
         elif sort == "oldest":
             ids_query = ids_query.order_by(col(ApplicationRow.id))
         else:
@@ -100,6 +102,23 @@ def list_applications(
     policy, calendar = svc.policy, svc.calendar
     items = [application_view(policy, calendar, app, moment) for app in page]
     return items, total
+
+
+def _by_risk(ids_query: Select[Any]) -> Select[Any]:
+    """Command centre: the highest forecast breach risk of a running clock first, then due."""
+    risk = (
+        select(
+            col(ClockRow.application_id).label("application_id"),
+            func.max(ClockRow.breach_risk).label("risk"),
+            func.min(ClockRow.due_at).label("next_due"),
+        )
+        .where(col(ClockRow.state) == "running")
+        .group_by(col(ClockRow.application_id))
+        .subquery()
+    )
+    return ids_query.outerjoin(risk, risk.c.application_id == col(ApplicationRow.id)).order_by(
+        risk.c.risk.is_(None), risk.c.risk.desc(), risk.c.next_due, col(ApplicationRow.id)
+    )
 
 
 def application_events(svc: Services, application_id: int, scope: Scope) -> list[dict[str, Any]]:

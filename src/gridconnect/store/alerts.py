@@ -77,7 +77,8 @@ def raise_alert(
 
 
 def _supersede_warning(session: Session, clock_id: int, level: str, at: datetime) -> None:
-    """A breach withdraws its clock's warning: the open list shows the breach alone.
+    """A breach withdraws its clock's warning and at-risk alert: the open list shows the
+    breach alone.
 
     The warning row keeps its history (raised, perhaps acknowledged) and gets `cleared_at`,
     like a warning a recompute made obsolete.
@@ -88,7 +89,7 @@ def _supersede_warning(session: Session, clock_id: int, level: str, at: datetime
         update(ALERTS)
         .where(
             ALERTS.c.clock_id == clock_id,
-            ALERTS.c.level == str(AlertLevel.WARNING),
+            ALERTS.c.level.in_([str(AlertLevel.WARNING), str(AlertLevel.AT_RISK)]),
             ALERTS.c.cleared_at.is_(None),
         )
         .values(cleared_at=at)

@@ -129,6 +129,7 @@ class ClockRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_clock_due", "state", "due_at"),
         Index("ix_clock_warn", "state", "warned_at", "warn_at"),
+        Index("ix_clock_risk", "state", "breach_risk"),  # command centre: sort by risk
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -148,6 +149,10 @@ class ClockRow(SQLModel, table=True):
     breached_at: datetime | None = utc_column(nullable=True)
     stopped_at: datetime | None = utc_column(nullable=True)
     late: bool = False
+    # command centre: the forecast probability of a breach, written by the risk scan for
+    # running clocks (None: not assessed, or no comparable history), and what it rests on.
+    breach_risk: float | None = None
+    risk_basis: str | None = Field(default=None, max_length=120)
 
 
 class ClockPauseRow(SQLModel, table=True):
@@ -196,6 +201,8 @@ class AlertRow(SQLModel, table=True):
     # (unique per clock and level) and re-raised by the scan if the level is reached again.
     cleared_at: datetime | None = utc_column(nullable=True)
     raised_count: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # command centre: the note a supervisor left when acknowledging (one note for a selection)
+    ack_note: str | None = Field(default=None, max_length=500)
 
 
 class OutboxRow(SQLModel, table=True):
@@ -218,6 +225,30 @@ class OutboxRow(SQLModel, table=True):
     next_attempt_at: datetime = utc_column()
     delivered_at: datetime | None = utc_column(nullable=True)
     last_error: str | None = Field(default=None, max_length=500)
+
+
+class SupervisionOrderRow(SQLModel, table=True):
+    """A supervision order (督办, command centre): what to do, for whom, by when.
+
+    Its deadline is a clock of kind `supervision_order` (`clock_id`), so the SLA scan warns
+    and breaches it like any other; answering it stops that clock.
+    """
+
+    __tablename__ = "supervision_order"
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    clock_id: int = Field(foreign_key="sla_clock.id", unique=True)
+    company: str = Field(max_length=16)
+    city: str = Field(max_length=16)
+    instruction: str = Field(max_length=500)
+    assignee: str = Field(max_length=16)
+    working_days: int
+    issued_by: str = Field(max_length=100)
+    issued_at: datetime = utc_column(index=True)
+    answer: str | None = Field(default=None, max_length=1000)
+    answered_by: str | None = Field(default=None, max_length=100)
+    answered_at: datetime | None = utc_column(nullable=True)
 
 
 class NumberCounterRow(SQLModel, table=True):

@@ -30,6 +30,9 @@ class Event(StrEnum):
     SUPPLY_PLAN_CHOSEN = "supply_plan_chosen"
     CHARGE_RECORDED = "charge_recorded"
     GRID_UPGRADE_COMPLETED = "grid_upgrade_completed"
+    # command centre: supervision orders (督办)
+    ORDER_ISSUED = "order_issued"
+    ORDER_ANSWERED = "order_answered"
 
 
 # Events the system records that are not actions on the application: they do not restart
@@ -60,3 +63,5 @@ class AlertLevel(StrEnum):
     UPGRADE_OVERDUE = "upgrade_overdue"
     # govlink: a pending e-licence check came back a mismatch (no clock)
     LICENCE_MISMATCH = "licence_mismatch"
+    # command centre: the forecast puts the clock's breach probability over the threshold
+    AT_RISK = "at_risk"

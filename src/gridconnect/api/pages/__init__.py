@@ -12,7 +12,15 @@ from fastapi.staticfiles import StaticFiles
 
 import gridconnect.api.pages.gov as gov  # govlink
 from gridconnect.api.deps import bind_page_dependencies
-from gridconnect.api.pages import admin, application, clerk, public, staff, supervisor
+from gridconnect.api.pages import (
+    admin,
+    application,
+    clerk,
+    orders,  # command centre
+    public,
+    staff,
+    supervisor,
+)
 from gridconnect.api.pages import plans as plans  # supply plans, charges, capacity (issue 16)
 from gridconnect.api.pages.web import (
     STATIC_DIR,
@@ -27,5 +35,5 @@ def install_pages(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.add_exception_handler(PageError, page_error_handler)
     app.add_exception_handler(LoginRequired, login_required_handler)
-    for module in (public, staff, clerk, application, supervisor, admin, plans, gov):
+    for module in (public, staff, clerk, application, supervisor, admin, plans, gov, orders):
         app.include_router(module.router, dependencies=[Depends(bind_page_dependencies)])

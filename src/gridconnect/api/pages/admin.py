@@ -8,6 +8,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gridconnect.api.deps import services_of, settings_of
 from gridconnect.api.pages.labels import flow_diagrams
+from gridconnect.api.pages.notice_problems import in_chinese
 from gridconnect.api.pages.session import CsrfChecked, staff
 from gridconnect.api.pages.web import redirect, render
 from gridconnect.api.permissions import Permission
@@ -63,7 +64,7 @@ async def upload_notice(
             request,
             422,
             error="通知文件有误，未加载。请按以下逐行提示修改后重新上传：",
-            problems=exc.problems,
+            problems=[{**p, "reason": in_chinese(str(p["reason"]))} for p in exc.problems],
             file_name=file.filename,
         )
     return redirect(f"/admin?loaded={year}")

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from gridconnect.api.deps import services_of
 from gridconnect.api.pages import gov as gov_pages  # govlink
 from gridconnect.api.pages.labels import clock_label, stage_label
+from gridconnect.api.pages.orders_view import orders_context
 from gridconnect.api.pages.session import CsrfChecked, scope_of, staff
 from gridconnect.api.pages.web import PageError, redirect, render
 from gridconnect.api.permissions import Permission, allows
@@ -63,6 +64,9 @@ DONE = {
     "not_applicable": "已登记资料不适用及原因。",
     "notice": "已登记一次性告知，客户将收到通知。",
     "site_survey": "已登记现场勘查。",
+    # command centre: supervision orders
+    "order_issued": "督办单已下达。",
+    "order_answered": "督办单已答复。",
 }
 
 
@@ -106,8 +110,10 @@ def _page(
         "doc_values": {"source": "e_license"},
         "doc_errors": {},
         "done": DONE.get(request.query_params.get("done", "")),
+        "action_error": REFUSED.get(request.query_params.get("refused", "")),
         "may_work": allows(user.role, Permission.WORK_APPLICATIONS),
         "gov": gov_pages.staff_context(svc, app, user),  # govlink: _gov_application.html
+        **orders_context(svc, user, application_id),  # command centre
         **extra,
     }
     return render(request, "application.html", context, status_code=status_code)
@@ -209,18 +215,26 @@ def act(
     except VersionConflict:
         return _page(request, user, application_id, 409, conflict=CONFLICT)
     except UnknownSuspensionReason:
-        error = "请从列表中选择暂停原因"
-        return _page(request, user, application_id, 422, action_error=error)
+        return _refused(application_id, "suspension_reason")
     except MissingDocuments:
-        error = (
-            "本环节资料尚未齐全，不能办结"
-            "（请先登记缺少的资料，或将不适用的资料登记为不适用并选择原因）"
-        )
-        return _page(request, user, application_id, 422, action_error=error)
+        return _refused(application_id, "missing_documents")
     except InvalidTransition:
-        error = "当前状态下不能执行此操作，请刷新后查看可用操作"
-        return _page(request, user, application_id, 409, action_error=error)
+        return _refused(application_id, "transition")
     return redirect(f"/workbench/applications/{application_id}?done={action}")
+
+
+# A refused action answers with a redirect to the page that says why (post/redirect/get),
+# so that refreshing the page does not post the refused form again.
+REFUSED = {
+    "suspension_reason": "请从列表中选择暂停原因",
+    "missing_documents": "本环节资料尚未齐全，不能办结"
+    "（请先登记缺少的资料，或将不适用的资料登记为不适用并选择原因）",
+    "transition": "当前状态下不能执行此操作，请刷新后查看可用操作",
+}
+
+
+def _refused(application_id: int, reason: str) -> Response:
+    return redirect(f"/workbench/applications/{application_id}?refused={reason}")
 
 
 @router.post("/{application_id}/documents/not-applicable", dependencies=[CsrfChecked])

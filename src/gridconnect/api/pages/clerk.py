@@ -34,14 +34,20 @@ def workbench(
     stage_names = all_stage_names(svc.policy)
     stage = stage if stage in stage_names else ""
     status = status if status in STATUS_FILTERS else "open"
+    by_risk = request.query_params.get("sort") == "risk"  # command centre
     items, total = dashboard.queue(
-        svc, scope_of(user), stage=stage or None, status=None if status == "all" else status
+        svc,
+        scope_of(user),
+        stage=stage or None,
+        status=None if status == "all" else status,
+        by_risk=by_risk,
     )
     context = {
         "items": items,
         "total": total,
         "stage": stage,
         "status": status,
+        "sort": "risk" if by_risk else "due",
         "stage_names": stage_names,
         "status_filters": [(s, STATUS_NAMES.get(s, "全部")) for s in STATUS_FILTERS],
         "kind_names": {code: kind.name for code, kind in svc.policy.kinds.items()},

@@ -72,14 +72,18 @@ EVENT_NAMES = MappingProxyType(
         "supply_plan_chosen": "选定供电方案",
         "charge_recorded": "登记收费",
         "grid_upgrade_completed": "电网升级改造完成",
+        "order_issued": "下达督办单",
+        "order_answered": "答复督办单",
     }
 )
 ROLE_NAMES = MappingProxyType({"clerk": "受理员", "supervisor": "主管", "admin": "管理员"})
+CAPACITY_UNIT_NAMES = MappingProxyType({"kW": "千瓦", "kVA": "千伏安"})
 ALERT_LEVEL_NAMES = MappingProxyType(
     {
         "warning": "预警",
         "breach": "超期",
         "stall": "停滞",
+        "at_risk": "超期风险",
         "upgrade_overdue": "升级改造逾期",  # issue 16 (L27)
         "licence_mismatch": "电子证照不符",  # govlink
     }

@@ -50,6 +50,11 @@ def due_text(value: str | None) -> str:
     return f"{value}（含）前" if value else "—"
 
 
+def quantity(value: float | None) -> str:
+    """A capacity or a voltage as people write it: 800, 10, 12.5 (no trailing ".0")."""
+    return "—" if value is None else f"{round(value, 2):g}"
+
+
 def may(user: AuthUser | None, permission: str) -> bool:
     """For templates: show an action only to roles that may take it (`api.permissions`)."""
     return user is not None and allows(user.role, Permission(permission))
@@ -59,6 +64,7 @@ templates.env.filters["local_time"] = local_time
 templates.env.filters["due_day"] = due_day
 templates.env.filters["days_left"] = days_left
 templates.env.filters["due_text"] = due_text
+templates.env.filters["quantity"] = quantity  # "800 千伏安 · 10 千伏"
 templates.env.globals.update(
     company_names=labels.COMPANY_NAMES,
     area_names=labels.AREA_NAMES,
@@ -74,6 +80,7 @@ templates.env.globals.update(
     event_names=labels.EVENT_NAMES,
     role_names=labels.ROLE_NAMES,
     alert_level_names=labels.ALERT_LEVEL_NAMES,
+    capacity_unit_names=labels.CAPACITY_UNIT_NAMES,
     may=may,
 )
 

@@ -121,7 +121,8 @@ def list_applications(
     ] = None,
     clock_state: Literal["running", "paused", "met", "breached", "cancelled"] | None = None,
     sort: Annotated[
-        Literal["due", "newest", "oldest"], Query(description="due: most urgent first")
+        Literal["due", "newest", "oldest", "risk"],
+        Query(description="due: most urgent first; risk: highest forecast breach risk first"),
     ] = "newest",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,

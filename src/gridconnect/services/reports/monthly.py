@@ -18,6 +18,7 @@ from gridconnect.calendar import WorkingCalendar
 from gridconnect.config.policy_model import GOV_APPROVAL
 from gridconnect.services.calendar_days import sync_calendar_days
 from gridconnect.services.context import EVERYTHING, Scope, Services
+from gridconnect.services.rates import EXCLUDED_CLOCKS, on_time_rate
 from gridconnect.services.reports import queries as q
 from gridconnect.services.reports.dialect import EMPTY, Dialect, prepare
 from gridconnect.services.reports.periods import Period, parse_month
@@ -79,7 +80,7 @@ def period_report(
         counts = _rollup(q.application_counts(c, d, scope, params), 5)
         alert_rows = _rollup(q.alerts(c, d, scope, params), 1, extra=1)
         suspension_rows = _rollup(q.suspensions(c, d, scope, params), 2, extra=1)
-        clock_rows = _rollup(q.clock_results(c, d, scope, params), 4, extra=1)
+        clock_rows = _rollup(q.clock_results(c, d, scope, params), 5, extra=1)
         stage_rows = _rollup(q.stage_times(c, d, scope, params), 3, extra=1)
         durations = q.full_process(c, d, scope, params, BREAKDOWNS)
     summary: dict[str, list[dict[str, Any]]] = {}
@@ -93,9 +94,15 @@ def period_report(
             received, three_zero, connected, cancelled, open_end = counts[name].get(key, [0] * 5)
             wd = durations[name]["working_days"].get(key, EMPTY)
             cd = durations[name]["calendar_days"].get(key, EMPTY)
-            gov = clock_rows[name].get((*key, GOV_APPROVAL), [0, 0, 0, 0])
-            finished = sum(v[0] for k, v in clock_rows[name].items() if k[:-1] == key)
-            on_time = sum(v[1] for k, v in clock_rows[name].items() if k[:-1] == key)
+            gov = clock_rows[name].get((*key, GOV_APPROVAL), [0] * 5)
+            deadlines = [
+                v
+                for k, v in clock_rows[name].items()
+                if k[:-1] == key and k[-1] not in EXCLUDED_CLOCKS
+            ]
+            finished = sum(v[0] for v in deadlines)
+            on_time = sum(v[1] for v in deadlines)
+            overdue_open = sum(v[4] for v in deadlines)
             susp = [v for k, v in suspension_rows[name].items() if k[:-1] == key]
             rows.append(
                 {
@@ -112,14 +119,15 @@ def period_report(
                         "calendar_days": cd.as_dict(),
                     },
                     "clocks_finished": finished,
-                    "on_time_rate": _ratio(on_time, finished),
+                    "clocks_overdue_open": overdue_open,
+                    "on_time_rate": on_time_rate(on_time, finished + overdue_open),
                     "warnings": alert_rows[name].get((*key, "warning"), [0])[0],
                     "breaches": alert_rows[name].get((*key, "breach"), [0])[0],
                     "suspensions": sum(v[0] for v in susp),
                     "suspended_working_days": sum(v[1] for v in susp),
                     "gov_approval": {
                         "count": gov[0],
-                        "on_time_rate": _ratio(gov[1], gov[0]),
+                        "on_time_rate": on_time_rate(gov[1], gov[0] + gov[4]),
                         "mean_working_days": _mean(gov[2], gov[0]),
                         "mean_calendar_days": _mean(gov[3], gov[0]),
                     },
@@ -171,12 +179,13 @@ def _stage(values: list[Any]) -> dict[str, Any]:
 
 
 def _clock(values: list[Any]) -> dict[str, Any]:
-    finished, on_time, wd, cd = values
+    finished, on_time, wd, cd, overdue_open = values
     return {
         "finished": finished,
         "on_time": on_time,
-        "late": finished - on_time,
-        "on_time_rate": _ratio(on_time, finished),
+        "late": finished - on_time + overdue_open,
+        "overdue_open": overdue_open,
+        "on_time_rate": on_time_rate(on_time, finished + overdue_open),
         "mean_working_days": _mean(wd, finished),
         "mean_calendar_days": _mean(cd, finished),
     }

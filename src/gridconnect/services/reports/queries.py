@@ -120,17 +120,25 @@ def stage_times(c: Connection, d: Dialect, scope: Scope, p: dict[str, Any]) -> l
 
 
 def clock_results(c: Connection, d: Dialect, scope: Scope, p: dict[str, Any]) -> list[Any]:
-    """Clocks that finished in the period: on time or late, and their time net of pauses."""
+    """Clocks whose outcome fell in the period (`services.rates`): those that finished in it,
+    on time or late, with their time net of pauses; and those still open whose due fell in
+    it up to the cutoff (late, not finished)."""
     where, params = _scope(scope)
     stopped, started = d.local_date("k.stopped_at"), d.local_date("k.started_at")
+    done = "k.stopped_at IS NOT NULL"
     sql = f"""
-        SELECT a.company, a.city, a.kind, k.kind, COUNT(*),
-          SUM(CASE WHEN k.late THEN 0 ELSE 1 END),
-          SUM({d.ordinal(stopped)} - {d.ordinal(started)} - k.paused_working_days),
-          SUM({d.days_between(started, stopped)})
+        SELECT a.company, a.city, a.kind, k.kind,
+          SUM(CASE WHEN {done} THEN 1 ELSE 0 END),
+          SUM(CASE WHEN {done} AND NOT k.late THEN 1 ELSE 0 END),
+          SUM(CASE WHEN {done}
+            THEN {d.ordinal(stopped)} - {d.ordinal(started)} - k.paused_working_days ELSE 0 END),
+          SUM(CASE WHEN {done} THEN {d.days_between(started, stopped)} ELSE 0 END),
+          SUM(CASE WHEN {done} THEN 0 ELSE 1 END)
         FROM sla_clock k JOIN application a ON a.id = k.application_id
-        WHERE k.stopped_at >= :start AND k.stopped_at < :end
-          AND k.state IN ('met', 'breached') {where}
+        WHERE ((k.stopped_at >= :start AND k.stopped_at < :end
+                AND k.state IN ('met', 'breached'))
+            OR (k.stopped_at IS NULL AND k.state <> 'cancelled'
+                AND k.due_at >= :start AND k.due_at <= :cutoff)) {where}
         GROUP BY a.company, a.city, a.kind, k.kind"""
     return run(c, sql, {**p, **params})
 

@@ -1,0 +1,1 @@
+"""Supervision orders (督办, command centre): issue, answer, list, count per month."""
