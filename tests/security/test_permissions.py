@@ -28,6 +28,9 @@ PUBLIC_API = {
 SIGNED_IN_API = {"/api/v1/auth/me", "/api/v1/auth/logout"}
 PUBLIC_PAGES = {"/", "/standards", "/apply", "/apply/done", "/status", "/my", "/my/leave"}
 PUBLIC_PAGES |= {"/login", "/logout"}
+# selfservice: a customer recovers a lost access code with a one-time code sent to the phone
+PUBLIC_API |= {"/api/v1/public/recovery", "/api/v1/public/recovery/{challenge}/verify"}
+PUBLIC_PAGES |= {"/status/recover", "/status/recover/verify", "/status/recovered"}
 ROLE_USERS = {"clerk": "clerk_xa", "supervisor": "supervisor_xa", "admin": "admin"}
 
 

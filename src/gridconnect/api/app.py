@@ -26,6 +26,7 @@ from gridconnect.api.routers import (
     health,
     public,
     reports,
+    selfservice,  # selfservice
     standards,
     users,
 )
@@ -103,6 +104,7 @@ def create_app(
         calendar,
         reports,
         exports,
+        selfservice,  # selfservice
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     install_pages(app)

@@ -44,9 +44,14 @@ def _load(uow: UnitOfWork, application_id: int, scope: Scope) -> Application:
 
 
 def receive_application(
-    svc: Services, new: NewApplication, actor: str, access_code_hash: str | None = None
+    svc: Services,
+    new: NewApplication,
+    actor: str,
+    access_code_hash: str | None = None,
+    on_received: Callable[[UnitOfWork, Application], None] | None = None,
 ) -> Application:
-    """Register an application (hall, online or app) and start its clocks."""
+    """Register an application (hall, online or app) and start its clocks; `on_received`
+    adds to the same transaction (the access-code message of a hall receipt)."""
     check(new)
     ctx = _context(svc, actor)
     hv = new.kind == Kind.HV
@@ -83,6 +88,8 @@ def receive_application(
         pending = list(app.events)
         uow.applications.add(app, access_code_hash=access_code_hash)
         _notify_customer(svc, uow, app, pending)
+        if on_received is not None:
+            on_received(uow, app)
         uow.commit()
     return app
 

@@ -25,6 +25,8 @@ class Event(StrEnum):
     DOCUMENT_NOT_APPLICABLE = "document_not_applicable"
     MISSING_DOCUMENTS_NOTIFIED = "missing_documents_notified"
     SITE_SURVEY_RECORDED = "site_survey_recorded"
+    # selfservice: a new access code replaced the old one (hall reissue, phone recovery)
+    ACCESS_CODE_ISSUED = "access_code_issued"
 
 
 # The events the customer is told of (L50: progress notices by SMS, WeChat, app).

@@ -11,7 +11,15 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from gridconnect.api.deps import bind_page_dependencies
-from gridconnect.api.pages import admin, application, clerk, public, staff, supervisor
+from gridconnect.api.pages import (
+    admin,
+    application,
+    clerk,
+    public,
+    selfservice,  # selfservice
+    staff,
+    supervisor,
+)
 from gridconnect.api.pages.web import (
     STATIC_DIR,
     LoginRequired,
@@ -25,5 +33,5 @@ def install_pages(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.add_exception_handler(PageError, page_error_handler)
     app.add_exception_handler(LoginRequired, login_required_handler)
-    for module in (public, staff, clerk, application, supervisor, admin):
+    for module in (public, staff, clerk, application, supervisor, admin, selfservice):
         app.include_router(module.router, dependencies=[Depends(bind_page_dependencies)])

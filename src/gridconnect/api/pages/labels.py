@@ -66,6 +66,8 @@ EVENT_NAMES = MappingProxyType(
         "document_not_applicable": "资料不适用",
         "missing_documents_notified": "一次性告知缺件",
         "site_survey_recorded": "现场勘查",
+        # selfservice
+        "access_code_issued": "重新发放查询码",
     }
 )
 ROLE_NAMES = MappingProxyType({"clerk": "受理员", "supervisor": "主管", "admin": "管理员"})

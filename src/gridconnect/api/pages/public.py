@@ -101,8 +101,10 @@ def applied(request: Request) -> Response:
 
 
 @router.get("/status")
-def status_form(request: Request) -> Response:
-    return render(request, "status.html", {"values": {}, "errors": {}})
+def status_form(request: Request, number: str = "") -> Response:
+    """The status form; the receipt's QR code opens it with the number filled in."""
+    values = {"number": number.strip().upper()[:32]} if number else {}
+    return render(request, "status.html", {"values": values, "errors": {}})
 
 
 @router.post("/status", dependencies=[CsrfChecked])
@@ -123,10 +125,15 @@ def status_lookup(
         return render(request, "status.html", {"values": values, "errors": errors}, 422)
     svc = services_of(request)
     try:
-        public.public_status(svc, number, code.strip(), settings_of(request).signing_secret())
+        client = request.client.host if request.client else "unknown"
+        secret = settings_of(request).signing_secret()
+        public.public_status(svc, number, code.strip(), secret, client)
     except public.TooManyAttempts:
         raise PageError(
-            429, "尝试次数过多", "该申请编号的查询码错误次数过多，请15分钟后再试。"
+            429,
+            "尝试次数过多",
+            "查询码错误次数过多，请15分钟后再试；如遗失查询码，可凭登记手机的验证码"
+            "找回（/status/recover）。",
         ) from None
     except public.StatusNotFound:
         errors["code"] = "申请编号或查询码不正确，请核对后重新输入"

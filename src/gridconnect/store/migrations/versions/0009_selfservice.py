@@ -1,0 +1,44 @@
+"""customers' self-service: one-time codes that recover a lost access code
+
+Revision ID: 0009
+Revises: 0007
+Create Date: 2026-11-27 04:40:00
+
+`recovery_challenge` holds each one-time code sent to an application's phone (its HMAC,
+never the code), when it expires and when it was used: a used or expired one never works
+again.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+import gridconnect.store.types
+
+revision: str = "0009"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "recovery_challenge",
+        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("number", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("code_hash", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("created_at", gridconnect.store.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", gridconnect.store.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", gridconnect.store.types.UtcDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("recovery_challenge", schema=None) as batch_op:
+        batch_op.create_index("ix_recovery_challenge_number", ["number"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("recovery_challenge", schema=None) as batch_op:
+        batch_op.drop_index("ix_recovery_challenge_number")
+    op.drop_table("recovery_challenge")

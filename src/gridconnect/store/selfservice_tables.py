@@ -1,0 +1,27 @@
+"""Customers' self-service: one-time codes that prove the phone on an application."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from gridconnect.store.tables import utc_column
+
+
+class RecoveryChallengeRow(SQLModel, table=True):
+    """A one-time code sent to the phone of an application, to replace a lost access code.
+
+    The id is random and handed only to the client that asked, so wrong guesses made by
+    anyone else never touch it. A challenge for an unknown number is stored too (with no
+    code anyone received), so the answers do not reveal which numbers exist.
+    """
+
+    __tablename__ = "recovery_challenge"
+
+    id: str = Field(primary_key=True, max_length=64)
+    number: str = Field(max_length=32, index=True)
+    code_hash: str = Field(max_length=200)
+    created_at: datetime = utc_column()
+    expires_at: datetime = utc_column()
+    used_at: datetime | None = utc_column(nullable=True)
