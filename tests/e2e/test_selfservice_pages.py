@@ -122,3 +122,30 @@ def test_an_unknown_number_gets_the_same_recovery_answer(client, staff, gateway,
     assert response.status_code == 303
     assert "验证码已发送至申请时登记的手机" in client.get(response.headers["location"]).text
     assert sent(engine, "access_code_recovery") == []
+
+
+HV_FORM = {**LV_FORM, "kind": "hv", "capacity": "800", "voltage_kv": "10", "supply": "dual"}
+
+
+def test_a_high_voltage_customer_applies_on_the_web(client, services):
+    form = client.get("/apply").text
+    assert 'value="hv"' in form and "供电电压" in form and "双电源" in form
+    response = post_form(client, "/apply", HV_FORM)
+    assert response.status_code == 303
+    done = client.get("/apply/done").text
+    number = re.search(r'id="application-number">([^<]+)<', done)
+    assert number
+    page = client.get("/my").text
+    assert "用电工程项目批准文件" in page  # the HV acceptance whitelist
+    with services.unit_of_work() as uow:
+        app = uow.applications.get_by_number(number.group(1))
+    assert app is not None and app.voltage_kv == 10 and app.supply == "dual"
+    assert app.channel == "online"
+
+
+def test_the_web_form_refuses_what_the_api_refuses_and_keeps_what_was_typed(client):
+    response = post_form(client, "/apply", {**HV_FORM, "voltage_kv": "0.4", "supply": ""})
+    assert response.status_code == 422
+    assert "高压用户请选择10千伏及以上的供电电压" in response.text
+    assert "高压用户请选择单电源或双电源" in response.text
+    assert 'value="800"' in response.text and 'value="西安市雁塔区科技路 1 号"' in response.text

@@ -27,7 +27,8 @@ from gridconnect.workflow.model import AREA_CLASSES, CITIES, COMPANIES
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
-ONLINE_KINDS = ("lv_residential", "lv_nonresidential")
+# Every kind applies on the web (issue 14.1), with the API's own validation (forms.py).
+ONLINE_KINDS = ("lv_residential", "lv_nonresidential", "hv")
 
 
 def form_choices(request: Request, kinds: tuple[str, ...]) -> dict[str, Any]:
@@ -77,7 +78,7 @@ def apply_form(request: Request) -> Response:
 
 @router.post("/apply", dependencies=[CsrfChecked])
 async def apply(request: Request) -> Response:
-    """Receive an online LV application; the number and access code are shown once."""
+    """Receive an online application (any kind); the number and access code are shown once."""
     form = await request.form()
     new, errors, values = read_application(form, "online", ONLINE_KINDS)
     if new is None:
