@@ -9,6 +9,7 @@ from types import MappingProxyType
 from gridconnect.services.alert_raising import AlertSubject, raise_alert
 from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.services.context import EVERYTHING, Scope, Services
+from gridconnect.services.selfservice.guidance import suspension_text
 from gridconnect.store.uow import UnitOfWork
 from gridconnect.timesource import local_date
 from gridconnect.workflow import application as flow
@@ -351,6 +352,12 @@ def _notify_customer(
                 **(
                     {k: event.details[k] for k in ("required", "if_applicable")}
                     if event.action == Event.MISSING_DOCUMENTS_NOTIFIED
+                    else {}
+                ),
+                # selfservice (issue 14.5): why it is paused and what to do, as on the page
+                **(
+                    suspension_text(event.details.get("reason_code"))
+                    if event.action == Event.SUSPENDED
                     else {}
                 ),
             },

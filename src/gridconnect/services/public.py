@@ -36,6 +36,7 @@ from gridconnect.services.applications import receive_application
 from gridconnect.services.attempts import Limit, check_and_record, forget, withdraw
 from gridconnect.services.attempts import TooManyAttempts as TooManyAttempts  # re-exported
 from gridconnect.services.context import Services
+from gridconnect.services.selfservice.guidance import hall_contact, next_step, suspension_text
 from gridconnect.services.views import (
     clock_view,
     mask_name,
@@ -134,6 +135,7 @@ def masked_view(svc: Services, app: Application) -> dict[str, Any]:
         "working_days_left",
         "provisional",
     )
+    notice = notice_view(policy, app)
     deadlines = [
         {key: view[key] for key in shown}
         for view in (clock_view(calendar, clock, moment) for clock in app.clocks)
@@ -149,10 +151,16 @@ def masked_view(svc: Services, app: Application) -> dict[str, Any]:
         "suspended": app.suspended,
         "received_at": app.received_at.isoformat(),
         "stages": stages_view(policy, app),
-        **notice_view(policy, app),
+        **notice,
         "not_applicable_documents": [
             {key: d[key] for key in ("doc_type", "name", "stage", "reason_code", "reason")}
             for d in not_applicable_view(policy, app)
         ],
         "deadlines": deadlines,
+        # selfservice (issue 14.5, 14.7): why it is paused, what to do now, whom to call
+        "suspension_reason_text": "",
+        "suspension_what_to_do": "",
+        **(suspension_text(app.suspension_reason) if app.suspended else {}),
+        "what_to_do_now": next_step(app, notice["missing_documents"]),
+        **hall_contact(app),
     }

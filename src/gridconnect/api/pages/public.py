@@ -7,6 +7,7 @@ from fastapi.responses import Response
 
 from gridconnect.api.deps import services_of, settings_of
 from gridconnect.api.pages import customer as cookies
+from gridconnect.api.pages import selfservice  # selfservice
 from gridconnect.api.pages.forms import read_application
 from gridconnect.api.pages.labels import (
     AREA_NAMES,
@@ -161,7 +162,8 @@ def my_application(request: Request) -> Response:
         deadline["name"] = clock_label(policy, view["kind"], deadline["kind"])
     view["stage_name"] = stage_label(policy, view["kind"], view["stage"])
     view["kind_name"] = policy.kind(view["kind"]).name
-    return render(request, "my_application.html", {"app": view})
+    context = {"app": view, **selfservice.my_context(request, svc, app, view)}  # selfservice
+    return render(request, "my_application.html", context)
 
 
 @router.post("/my/leave", dependencies=[CsrfChecked])

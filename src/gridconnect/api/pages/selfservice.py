@@ -7,20 +7,29 @@ The plain access code is shown once, carried across the redirect in a short sign
 from typing import Annotated, Any
 
 import segno
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.responses import FileResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from gridconnect.api.deps import services_of, settings_of
 from gridconnect.api.pages import customer as cookies
 from gridconnect.api.pages.labels import clock_label, stage_label
 from gridconnect.api.pages.session import CsrfChecked, scope_of, set_cookie, staff
-from gridconnect.api.pages.web import PageError, redirect, render
+from gridconnect.api.pages.web import PageError, days_left, due_text, local_time, redirect, render
 from gridconnect.api.permissions import Permission
 from gridconnect.config.vocabulary import NoControl
 from gridconnect.services import public
-from gridconnect.services.applications import get_application
+from gridconnect.services.applications import DocumentInput, get_application
 from gridconnect.services.attempts import TooManyAttempts
 from gridconnect.services.selfservice.codes import reissue_in_hall
+from gridconnect.services.selfservice.documents import (
+    DocumentFileNotFound,
+    StoredDocument,
+    application_of,
+    customer_cancel,
+    customer_upload,
+    stored_document,
+)
 from gridconnect.services.selfservice.recovery import (
     ONE_TIME_VALID,
     RecoveryFailed,
@@ -28,7 +37,13 @@ from gridconnect.services.selfservice.recovery import (
     verify_recovery,
 )
 from gridconnect.services.users import AuthUser
-from gridconnect.workflow.errors import ApplicationNotFound
+from gridconnect.store.files import FileRefused
+from gridconnect.workflow.errors import (
+    ApplicationNotFound,
+    DocumentNotAllowed,
+    InvalidApplication,
+    InvalidTransition,
+)
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -179,3 +194,148 @@ def recovered(request: Request) -> Response:
         return redirect("/status")
     number, code = found
     return render(request, "recovered.html", {"number": number, "code": code})
+
+
+# -- the customer's own application: documents from the phone, cancelling -------------------
+UPLOAD_ERRORS = {
+    "doc_type": "本环节不需要此项资料，请从列表中选择",
+    "file": "请上传 PDF、JPEG 或 PNG 文件（不能为空，且不超过上传大小限制）",
+    "reference": "电子证照方式须填写证照编号",
+    "closed": "申请已办结或已撤销，无需再提交资料",
+    "limit": "今天提交的资料次数已达上限，请明天再试或到营业厅办理",
+    "reason": "请填写撤销原因",
+    "cancel": "申请已办结或已撤销，不能再撤销",
+}
+DONE = {
+    "document": "资料已提交，营业厅将尽快审核。",
+    "cancelled": "申请已撤销。",
+}
+
+
+def _customer(request: Request) -> str:
+    number = cookies.customer_number(request)
+    if number is None:
+        raise PageError(403, "请先查询", "请先凭申请编号和查询码打开您的申请。")
+    return number
+
+
+def current_note(app: Any, view: dict[str, Any]) -> str:
+    """The current stage on the timeline: since when, and its due in working days and date."""
+    stage = next((s for s in view["stages"] if s["state"] == "current"), None)
+    if stage is None:
+        return ""
+    parts = [f"{local_time(stage['entered_at'], '%Y-%m-%d')} 起"] if stage["entered_at"] else []
+    clock = next((d for d in view["deadlines"] if d["kind"] == f"stage:{stage['stage']}"), None)
+    if clock and clock["state"] in ("running", "paused") and clock["due_date"]:
+        left = days_left(clock["working_days_left"])
+        parts.append(f"应于 {due_text(clock['due_date'])}办结，{left}")
+    return " · ".join(parts)
+
+
+def my_context(request: Request, svc: Any, app: Any, view: dict[str, Any]) -> dict[str, Any]:
+    """What the customer's page adds for self-service: files, upload choices, messages."""
+    policy = svc.policy
+    uploaded = [
+        {"id": d.id, "name": policy.document_name(d.doc_type), "file_name": d.file_name or ""}
+        for d in app.documents
+        if d.sha256
+    ]
+    return {
+        "current_note": current_note(app, view),
+        "uploaded": uploaded,
+        "upload_error": UPLOAD_ERRORS.get(request.query_params.get("error", "")),
+        "done_message": DONE.get(request.query_params.get("done", "")),
+    }
+
+
+def _upload_error(exc: Exception) -> str:
+    if isinstance(exc, DocumentNotAllowed):
+        return "doc_type"
+    if isinstance(exc, FileRefused):
+        return "file"
+    if isinstance(exc, InvalidTransition):
+        return "closed"
+    fields = [p.get("field") for p in getattr(exc, "details", None) or [] if isinstance(p, dict)]
+    return "reference" if "reference" in fields else "file"
+
+
+@router.post("/my/documents", dependencies=[CsrfChecked])
+async def my_upload(
+    request: Request,
+    doc_type: Annotated[str, NoControl, Form(max_length=64)] = "",
+    source: Annotated[str, NoControl, Form(max_length=32)] = "upload",
+    reference: Annotated[str, NoControl, Form(max_length=200)] = "",
+    file: Annotated[UploadFile | None, Form()] = None,
+) -> Response:
+    """A missing document of the current stage, uploaded or named by its e-licence."""
+    number = _customer(request)
+    content = await file.read() if file is not None and file.filename else None
+    document = DocumentInput(
+        doc_type=doc_type,
+        source=source,
+        reference=reference.strip() or None,
+        content=content if source == "upload" else None,
+        declared_type=file.content_type if content is not None and file is not None else None,
+        file_name=(file.filename or "")[:255] if content is not None and file else None,
+    )
+    svc = services_of(request)
+    try:
+        await run_in_threadpool(customer_upload, svc, number, document)
+    except TooManyAttempts:
+        return redirect("/my?error=limit")
+    except (DocumentNotAllowed, InvalidApplication, FileRefused, InvalidTransition) as exc:
+        return redirect(f"/my?error={_upload_error(exc)}")
+    return redirect("/my?done=document")
+
+
+@router.post("/my/cancel", dependencies=[CsrfChecked])
+def my_cancel(
+    request: Request, reason: Annotated[str, NoControl, Form(max_length=500)] = ""
+) -> Response:
+    """The customer withdraws the application, with a reason."""
+    number = _customer(request)
+    try:
+        customer_cancel(services_of(request), number, reason)
+    except InvalidApplication:
+        return redirect("/my?error=reason")
+    except InvalidTransition:
+        return redirect("/my?error=cancel")
+    return redirect("/my?done=cancelled")
+
+
+def _file_response(stored: StoredDocument) -> Response:
+    """The file itself: inline for PDF and images, under its original name; never a path
+    from the request (the path is the recorded hash's)."""
+    return FileResponse(
+        stored.path,
+        media_type=stored.content_type,
+        filename=stored.file_name,
+        content_disposition_type="inline" if stored.inline else "attachment",
+        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@router.get("/my/documents/{document_id}")
+def my_document(request: Request, document_id: int) -> Response:
+    """One of the customer's own stored documents."""
+    number = _customer(request)
+    svc = services_of(request)
+    try:
+        app = application_of(svc, number)
+        assert app.id is not None
+        return _file_response(stored_document(svc, app.id, document_id))
+    except (ApplicationNotFound, DocumentFileNotFound):
+        raise PageError(404, "未找到资料", "资料不存在。") from None
+
+
+@router.get("/workbench/applications/{application_id}/documents/{document_id}")
+def staff_document(
+    request: Request, application_id: int, document_id: int, user: AuthUser = STAFF
+) -> Response:
+    """A stored document of an application in the user's scope."""
+    svc = services_of(request)
+    try:
+        stored = stored_document(svc, application_id, document_id, scope_of(user))
+    except (ApplicationNotFound, DocumentFileNotFound):
+        raise PageError(404, "未找到资料", "资料不存在，或不在您所辖范围内。") from None
+    return _file_response(stored)
