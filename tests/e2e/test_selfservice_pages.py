@@ -37,7 +37,8 @@ def register(client: Any) -> tuple[str, str, str]:
     page = client.get(receipt_path).text
     number = re.search(r'id="application-number">([^<]+)<', page)
     code = re.search(r'id="access-code">([^<]+)<', page)
-    assert number and code
+    assert number
+    assert code
     return receipt_path, number.group(1), code.group(1)
 
 
@@ -49,11 +50,15 @@ def test_the_hall_receipt_carries_number_code_qr_missing_documents_and_deadlines
     assert re.fullmatch(r"/workbench/applications/\d+/receipt", receipt_path)
     page = client.get(receipt_path).text
     assert "用电报装受理回执" in page
-    assert "<svg" in page and "扫码查询办理进度" in page
+    assert "<svg" in page
+    assert "扫码查询办理进度" in page
     assert f"/status?number={number}" in page
-    assert "一次性告知书" in page and "用电工程项目批准文件" in page
-    assert "个工作日" in page and "（含）前办结" in page
-    assert "张*" in page and "138****8000" in page  # masked as on the status page
+    assert "一次性告知书" in page
+    assert "用电工程项目批准文件" in page
+    assert "个工作日" in page
+    assert "（含）前办结" in page
+    assert "张*" in page
+    assert "138****8000" in page
     # The code was texted to the customer's phone in the same transaction.
     assert [(m["application"], m["access_code"]) for m in sent(engine, "access_code")] == [
         (number, code)
@@ -69,7 +74,8 @@ def test_a_hall_customer_reads_the_status_with_the_printed_code(client, staff, g
     response = post_form(client, "/status", {"number": number, "code": code})
     assert response.status_code == 303
     page = client.get("/my").text
-    assert number in page and "业务受理" in page
+    assert number in page
+    assert "业务受理" in page
 
 
 def test_a_reprinted_receipt_no_longer_shows_the_code(client, staff, gateway):
@@ -88,7 +94,8 @@ def test_a_clerk_reissues_a_code_and_the_old_one_stops_working(client, staff, ga
     response = post_form(client, f"{application_path}/access-code", {}, from_page=receipt_path)
     assert response.status_code == 303
     new = re.search(r'id="access-code">([^<]+)<', client.get(receipt_path).text)
-    assert new and new.group(1) != old
+    assert new
+    assert new.group(1) != old
     assert "重新发放查询码" in client.get(application_path).text  # in the audit trail
     client.cookies.clear()
     assert post_form(client, "/status", {"number": number, "code": old}).status_code == 404
@@ -106,12 +113,15 @@ def test_a_customer_recovers_a_lost_code_with_the_phone(client, staff, gateway, 
     assert "验证码已发送至申请时登记的手机" in page
     one_time = sent(engine, "access_code_recovery")[-1]["one_time_code"]
     wrong = post_form(client, "/status/recover/verify", {"one_time_code": "99999x"})
-    assert wrong.status_code == 404 and "验证码不正确或已过期" in wrong.text
+    assert wrong.status_code == 404
+    assert "验证码不正确或已过期" in wrong.text
     response = post_form(client, "/status/recover/verify", {"one_time_code": one_time})
     assert response.status_code == 303
     shown = client.get("/status/recovered").text
     new = re.search(r'id="access-code">([^<]+)<', shown)
-    assert new and new.group(1) != old and "原查询码已失效" in shown
+    assert new
+    assert new.group(1) != old
+    assert "原查询码已失效" in shown
     assert number in client.get("/my").text  # the proven phone opened the status too
     client.cookies.clear()
     assert post_form(client, "/status", {"number": number, "code": old}).status_code == 404
@@ -129,7 +139,9 @@ HV_FORM = {**LV_FORM, "kind": "hv", "capacity": "800", "voltage_kv": "10", "supp
 
 def test_a_high_voltage_customer_applies_on_the_web(client, services):
     form = client.get("/apply").text
-    assert 'value="hv"' in form and "供电电压" in form and "双电源" in form
+    assert 'value="hv"' in form
+    assert "供电电压" in form
+    assert "双电源" in form
     response = post_form(client, "/apply", HV_FORM)
     assert response.status_code == 303
     done = client.get("/apply/done").text
@@ -139,7 +151,9 @@ def test_a_high_voltage_customer_applies_on_the_web(client, services):
     assert "用电工程项目批准文件" in page  # the HV acceptance whitelist
     with services.unit_of_work() as uow:
         app = uow.applications.get_by_number(number.group(1))
-    assert app is not None and app.voltage_kv == 10 and app.supply == "dual"
+    assert app is not None
+    assert app.voltage_kv == 10
+    assert app.supply == "dual"
     assert app.channel == "online"
 
 
@@ -148,4 +162,5 @@ def test_the_web_form_refuses_what_the_api_refuses_and_keeps_what_was_typed(clie
     assert response.status_code == 422
     assert "高压用户请选择10千伏及以上的供电电压" in response.text
     assert "高压用户请选择单电源或双电源" in response.text
-    assert 'value="800"' in response.text and 'value="西安市雁塔区科技路 1 号"' in response.text
+    assert 'value="800"' in response.text
+    assert 'value="西安市雁塔区科技路 1 号"' in response.text
