@@ -80,3 +80,27 @@ def test_a_customer_cannot_open_another_customers_document(client, app):
         # Document ids are sequential: the first customer's file is id 1.
         assert other.get("/my/documents/1").status_code == 404
     assert client.get("/my/documents/1").status_code == 200
+
+
+def test_staff_download_a_file_through_the_api_only_within_their_scope(client, staff, services):
+    from api_helpers import sign_in
+
+    number, _ = apply_online(client)
+    upload(client, "identity_document")
+    with services.unit_of_work() as uow:
+        app = uow.applications.get_by_number(number)
+    assert app is not None
+    document = next(d for d in app.documents if d.sha256)
+    url = f"/api/v1/applications/{app.id}/documents/{document.id}/file"
+    inside = client.get(url, headers=sign_in(client, "clerk_xa"))
+    assert inside.status_code == 200
+    assert inside.content == PDF
+    assert inside.headers["content-disposition"] == 'inline; filename="scan.pdf"'
+    outside = client.get(url, headers=sign_in(client, "clerk_yl"))
+    assert outside.status_code == 404
+    assert client.get(url).status_code == 401
+    missing = client.get(
+        f"/api/v1/applications/{app.id}/documents/999/file", headers=sign_in(client, "clerk_xa")
+    )
+    assert missing.status_code == 404
+    assert missing.json()["code"] == "document_not_found"

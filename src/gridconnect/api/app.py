@@ -21,6 +21,7 @@ from gridconnect.api.routers import (
     applications,
     auth,
     calendar,
+    document_files,  # selfservice
     documents,
     exports,
     health,
@@ -105,6 +106,7 @@ def create_app(
         reports,
         exports,
         selfservice,  # selfservice
+        document_files,  # selfservice
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     install_pages(app)
