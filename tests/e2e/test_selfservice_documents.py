@@ -173,3 +173,26 @@ def test_the_suspension_notice_to_the_phone_says_why_and_what_to_do(client, serv
     assert payload["action"] == "suspended"
     assert "正在施工" in payload["suspension_reason_text"]
     assert "施工完成后" in payload["suspension_what_to_do"]
+
+
+def test_a_connected_customer_rates_the_service_once(client, services):
+    from factories import advance_to_end
+    from gridconnect.services.selfservice.satisfaction import rating_of
+
+    number, _ = apply_online(client)
+    assert 'id="rating-form"' not in client.get("/my").text  # not before connection
+    app_id = application_id(services, number)
+    with services.unit_of_work() as uow:
+        app = uow.applications.get(app_id)
+    assert app is not None
+    advance_to_end(services, app)
+    assert 'id="rating-form"' in client.get("/my").text
+    rated = post_form(client, "/my/rating", {"score": "4", "comment": "装表很快"}, from_page="/my")
+    assert rated.headers["location"] == "/my?done=rated"
+    page = client.get("/my").text
+    assert "您的评价：<strong>满意</strong>（装表很快）" in page
+    again = post_form(client, "/my/rating", {"score": "1"}, from_page="/my?done=rated")
+    assert again.headers["location"] == "/my?error=rated"
+    rating = rating_of(services, app_id)
+    assert rating is not None
+    assert rating.score == 4

@@ -1,9 +1,10 @@
-"""Customers' self-service: one-time codes that prove the phone on an application."""
+"""Customers' self-service: one-time codes that prove the phone, satisfaction ratings."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from gridconnect.store.tables import utc_column
@@ -25,3 +26,18 @@ class RecoveryChallengeRow(SQLModel, table=True):
     created_at: datetime = utc_column()
     expires_at: datetime = utc_column()
     used_at: datetime | None = utc_column(nullable=True)
+
+
+class SatisfactionRow(SQLModel, table=True):
+    """The customer's rating of a connected application (好差评), one per application."""
+
+    __tablename__ = "satisfaction_rating"
+    __table_args__ = (UniqueConstraint("application_id", name="uq_satisfaction_application"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id")
+    company: str = Field(max_length=16)
+    city: str = Field(max_length=16)
+    score: int  # 5 非常满意 … 1 非常不满意
+    comment: str | None = Field(default=None, max_length=500)
+    rated_at: datetime = utc_column()

@@ -36,6 +36,13 @@ from gridconnect.services.selfservice.recovery import (
     request_recovery,
     verify_recovery,
 )
+from gridconnect.services.selfservice.satisfaction import (
+    SCORES,
+    AlreadyRated,
+    NotYetConnected,
+    rate,
+    rating_of,
+)
 from gridconnect.services.users import AuthUser
 from gridconnect.store.files import FileRefused
 from gridconnect.workflow.errors import (
@@ -205,10 +212,13 @@ UPLOAD_ERRORS = {
     "limit": "今天提交的资料次数已达上限，请明天再试或到营业厅办理",
     "reason": "请填写撤销原因",
     "cancel": "申请已办结或已撤销，不能再撤销",
+    "score": "请选择满意程度",
+    "rated": "您已评价过本次服务",
 }
 DONE = {
     "document": "资料已提交，营业厅将尽快审核。",
     "cancelled": "申请已撤销。",
+    "rated": "感谢您的评价！",
 }
 
 
@@ -240,7 +250,10 @@ def my_context(request: Request, svc: Any, app: Any, view: dict[str, Any]) -> di
         for d in app.documents
         if d.sha256
     ]
+    rating = rating_of(svc, app.id) if str(app.status) == "connected" else None
     return {
+        "rating": {"score": SCORES[rating.score], "comment": rating.comment} if rating else None,
+        "scores": list(SCORES.items()),
         "current_note": current_note(app, view),
         "uploaded": uploaded,
         "upload_error": UPLOAD_ERRORS.get(request.query_params.get("error", "")),
@@ -339,3 +352,20 @@ def staff_document(
     except (ApplicationNotFound, DocumentFileNotFound):
         raise PageError(404, "未找到资料", "资料不存在，或不在您所辖范围内。") from None
     return _file_response(stored)
+
+
+@router.post("/my/rating", dependencies=[CsrfChecked])
+def my_rating(
+    request: Request,
+    score: Annotated[int | None, Form(ge=1, le=5)] = None,
+    comment: Annotated[str, NoControl, Form(max_length=500)] = "",
+) -> Response:
+    """The customer rates a connected application, once (好差评)."""
+    number = _customer(request)
+    if score is None:
+        return redirect("/my?error=score")
+    try:
+        rate(services_of(request), number, score, comment)
+    except (AlreadyRated, NotYetConnected):
+        return redirect("/my?error=rated")
+    return redirect("/my?done=rated")

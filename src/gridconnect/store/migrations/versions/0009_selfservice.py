@@ -6,7 +6,7 @@ Create Date: 2026-11-27 04:40:00
 
 `recovery_challenge` holds each one-time code sent to an application's phone (its HMAC,
 never the code), when it expires and when it was used: a used or expired one never works
-again.
+again. `satisfaction_rating` holds one rating (好差评, 1 to 5) per connected application.
 """
 
 from collections.abc import Sequence
@@ -36,9 +36,23 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("recovery_challenge", schema=None) as batch_op:
         batch_op.create_index("ix_recovery_challenge_number", ["number"], unique=False)
+    op.create_table(
+        "satisfaction_rating",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("company", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("city", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("score", sa.Integer(), nullable=False),
+        sa.Column("comment", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column("rated_at", gridconnect.store.types.UtcDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["application_id"], ["application.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("application_id", name="uq_satisfaction_application"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("satisfaction_rating")
     with op.batch_alter_table("recovery_challenge", schema=None) as batch_op:
         batch_op.drop_index("ix_recovery_challenge_number")
     op.drop_table("recovery_challenge")
