@@ -15,6 +15,7 @@ from gridconnect.commands.files import files_app
 from gridconnect.commands.policy import policy_app
 from gridconnect.commands.report import report_app
 from gridconnect.commands.sla import sla_app
+from gridconnect.commands.tickets import tickets_app  # selfservice
 from gridconnect.commands.users import users_app
 from gridconnect.config.settings import SettingsError, get_settings
 
@@ -31,6 +32,7 @@ app.add_typer(sla_app, name="sla", help="SLA clocks: scan, recompute, deliver al
 app.add_typer(report_app, name="report")
 app.add_typer(export_app, name="export")
 app.add_typer(files_app, name="files")
+app.add_typer(tickets_app, name="tickets")  # selfservice
 
 
 @app.callback()

@@ -33,6 +33,7 @@ PUBLIC_API |= {"/api/v1/public/recovery", "/api/v1/public/recovery/{challenge}/v
 PUBLIC_PAGES |= {"/status/recover", "/status/recover/verify", "/status/recovered"}
 # selfservice: the customer's own application, behind the cookie a proven code opens
 PUBLIC_PAGES |= {"/my/documents", "/my/cancel", "/my/documents/{document_id}", "/my/rating"}
+PUBLIC_PAGES |= {"/my/tickets"}
 ROLE_USERS = {"clerk": "clerk_xa", "supervisor": "supervisor_xa", "admin": "admin"}
 
 

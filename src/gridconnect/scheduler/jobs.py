@@ -38,6 +38,10 @@ def run_scan(engine: Engine, alert_channels: AlertRecipients) -> None:
     if result.warned or result.breached:
         log.info("SLA scan: %d warned, %d breached", result.warned, result.breached)
     scan_stalls(engine, alert_channels=alert_channels)  # same job: stalled applications
+    # selfservice: customers' help requests and complaints past their warning or due
+    from gridconnect.services.selfservice.tickets import scan_tickets
+
+    scan_tickets(engine, alert_channels)
 
 
 def run_outbox(engine: Engine) -> None:

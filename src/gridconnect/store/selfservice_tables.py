@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from gridconnect.store.tables import utc_column
@@ -41,3 +41,31 @@ class SatisfactionRow(SQLModel, table=True):
     score: int  # 5 非常满意 … 1 非常不满意
     comment: str | None = Field(default=None, max_length=500)
     rated_at: datetime = utc_column()
+
+
+class HelpTicketRow(SQLModel, table=True):
+    """A customer's help request or complaint about an application, for the city's supervisors.
+
+    `due_at` and `warn_at` come from the policy's working days at creation; `warned_at` and
+    `breached_at` are set once each by the ticket scan, in the transaction that queues the
+    alert, so each alert goes out once.
+    """
+
+    __tablename__ = "help_ticket"
+    __table_args__ = (Index("ix_help_ticket_open", "answered_at", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    number: str = Field(max_length=32)
+    company: str = Field(max_length=16)
+    city: str = Field(max_length=16)
+    category: str = Field(max_length=16)
+    text: str = Field(max_length=500)
+    created_at: datetime = utc_column()
+    warn_at: datetime = utc_column()
+    due_at: datetime = utc_column()
+    warned_at: datetime | None = utc_column(nullable=True)
+    breached_at: datetime | None = utc_column(nullable=True)
+    answered_at: datetime | None = utc_column(nullable=True)
+    answered_by: str | None = Field(default=None, max_length=64)
+    answer: str | None = Field(default=None, max_length=1000)

@@ -19,6 +19,7 @@ from gridconnect.api.pages import (
     selfservice,  # selfservice
     staff,
     supervisor,
+    tickets,  # selfservice
 )
 from gridconnect.api.pages.web import (
     STATIC_DIR,
@@ -33,5 +34,5 @@ def install_pages(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.add_exception_handler(PageError, page_error_handler)
     app.add_exception_handler(LoginRequired, login_required_handler)
-    for module in (public, staff, clerk, application, supervisor, admin, selfservice):
+    for module in (public, staff, clerk, application, supervisor, admin, selfservice, tickets):
         app.include_router(module.router, dependencies=[Depends(bind_page_dependencies)])

@@ -43,6 +43,7 @@ from gridconnect.services.selfservice.satisfaction import (
     rate,
     rating_of,
 )
+from gridconnect.services.selfservice.tickets import CATEGORIES, tickets_of
 from gridconnect.services.users import AuthUser
 from gridconnect.store.files import FileRefused
 from gridconnect.workflow.errors import (
@@ -214,15 +215,18 @@ UPLOAD_ERRORS = {
     "cancel": "申请已办结或已撤销，不能再撤销",
     "score": "请选择满意程度",
     "rated": "您已评价过本次服务",
+    "ticket": "请选择类别并填写内容（500字以内）",
 }
 DONE = {
     "document": "资料已提交，营业厅将尽快审核。",
     "cancelled": "申请已撤销。",
     "rated": "感谢您的评价！",
+    "ticket": "已收到您的诉求，我们将在规定时限内答复。",
 }
 
 
-def _customer(request: Request) -> str:
+def customer_number_or_403(request: Request) -> str:
+    """The number whose code this browser proved (30 minutes), or a 403 page."""
     number = cookies.customer_number(request)
     if number is None:
         raise PageError(403, "请先查询", "请先凭申请编号和查询码打开您的申请。")
@@ -255,6 +259,9 @@ def my_context(request: Request, svc: Any, app: Any, view: dict[str, Any]) -> di
         "rating": {"score": SCORES[rating.score], "comment": rating.comment} if rating else None,
         "scores": list(SCORES.items()),
         "current_note": current_note(app, view),
+        "tickets": tickets_of(svc, app.id),
+        "ticket_categories": list(CATEGORIES.items()),
+        "ticket_days": svc.policy.ticket_answer_working_days,
         "uploaded": uploaded,
         "upload_error": UPLOAD_ERRORS.get(request.query_params.get("error", "")),
         "done_message": DONE.get(request.query_params.get("done", "")),
@@ -281,7 +288,7 @@ async def my_upload(
     file: Annotated[UploadFile | None, Form()] = None,
 ) -> Response:
     """A missing document of the current stage, uploaded or named by its e-licence."""
-    number = _customer(request)
+    number = customer_number_or_403(request)
     content = await file.read() if file is not None and file.filename else None
     document = DocumentInput(
         doc_type=doc_type,
@@ -306,7 +313,7 @@ def my_cancel(
     request: Request, reason: Annotated[str, NoControl, Form(max_length=500)] = ""
 ) -> Response:
     """The customer withdraws the application, with a reason."""
-    number = _customer(request)
+    number = customer_number_or_403(request)
     try:
         customer_cancel(services_of(request), number, reason)
     except InvalidApplication:
@@ -331,7 +338,7 @@ def _file_response(stored: StoredDocument) -> Response:
 @router.get("/my/documents/{document_id}")
 def my_document(request: Request, document_id: int) -> Response:
     """One of the customer's own stored documents."""
-    number = _customer(request)
+    number = customer_number_or_403(request)
     svc = services_of(request)
     try:
         app = application_of(svc, number)
@@ -361,7 +368,7 @@ def my_rating(
     comment: Annotated[str, NoControl, Form(max_length=500)] = "",
 ) -> Response:
     """The customer rates a connected application, once (好差评)."""
-    number = _customer(request)
+    number = customer_number_or_403(request)
     if score is None:
         return redirect("/my?error=score")
     try:
