@@ -83,3 +83,36 @@ def test_an_empty_request_is_refused_and_nothing_is_stored(client, engine):
     assert refused.headers["location"] == "/my?error=ticket"
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM help_ticket")).scalar_one() == 0
+
+
+def test_the_monthly_statistics_count_satisfaction_and_tickets_per_city(client, services):
+    from factories import advance_to_end
+    from gridconnect.services.reports.monthly import monthly_report
+    from gridconnect.services.selfservice.satisfaction import rate
+    from gridconnect.services.selfservice.tickets import answer_ticket, open_ticket
+
+    with freeze_time("2026-11-02 02:00:00", tick=False):
+        number, _ = apply_online(client)
+        with services.unit_of_work() as uow:
+            app = uow.applications.get_by_number(number)
+        assert app is not None
+        advance_to_end(services, app)
+        rate(services, number, 5, None)
+        answered = open_ticket(services, number, "complaint", "装表慢")
+        open_ticket(services, number, "help", "如何缴费？")
+        assert answered.id is not None
+        answer_ticket(services, answered.id, "已催办", "supervisor_xa")
+        report = monthly_report(services, "2026-11")
+    xian, total = report["satisfaction_and_tickets"]
+    assert xian == {
+        "city": "西安",
+        "ratings": 1,
+        "mean_score": 5.0,
+        "satisfied_share": 1.0,
+        "tickets": 2,
+        "complaints": 1,
+        "answered": 1,
+        "answered_on_time_rate": 0.5,
+    }
+    assert total["city"] == "合计"
+    assert total["tickets"] == 2

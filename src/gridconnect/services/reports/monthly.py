@@ -21,6 +21,7 @@ from gridconnect.services.context import EVERYTHING, Scope, Services
 from gridconnect.services.reports import queries as q
 from gridconnect.services.reports.dialect import EMPTY, Dialect, prepare
 from gridconnect.services.reports.periods import Period, parse_month
+from gridconnect.services.selfservice.report import satisfaction_and_tickets
 
 BREAKDOWNS: dict[str, tuple[str, ...]] = {
     "total": (),
@@ -141,6 +142,8 @@ def period_report(
         "stages": _table(stage_rows, "stage", _stage),
         "clocks": _table(clock_rows, "clock", _clock),
         "suspensions": _table(suspension_rows, "reason", _suspension),
+        # selfservice (issue 14.6): 好差评 and customers' tickets per city
+        "satisfaction_and_tickets": satisfaction_and_tickets(svc.engine, period, scope),
     }
 
 
