@@ -139,3 +139,41 @@ def test_a_customer_recovers_a_lost_code_by_phone_and_then_cancels(phone, gatewa
     phone.click("#cancel-section button[type=submit]")
     phone.wait_for_url("**/my?done=cancelled")
     assert "申请已撤销" in phone.inner_text("#done-message")
+
+
+def test_a_connected_customer_rates_and_a_help_ticket_is_answered_by_a_supervisor(
+    page, phone, live, sign_in, shoot
+):
+    from e2e.browser.conftest import SECRET
+    from factories import advance_to_end, new_application
+    from gridconnect.services.selfservice.codes import receive_in_hall
+
+    app, code = receive_in_hall(live.services, new_application("lv_residential"), "clerk", SECRET)
+    advance_to_end(live.services, app)
+    phone.goto("/status")
+    phone.fill("#f-number", app.number)
+    phone.fill("#f-code", code)
+    phone.click("button:has-text('查询')")
+    phone.wait_for_url("**/my")
+    phone.check("#rating-form input[name=score][value='5']")
+    phone.fill("#f-comment", "服务很好")
+    phone.click("#rating-form button[type=submit]")
+    phone.wait_for_url("**/my?done=rated")
+    assert "非常满意" in phone.inner_text("#rating-given")
+    phone.select_option("#f-category", "help")
+    phone.fill("#f-text", "电费账单在哪里查看？")
+    phone.click("#ticket-form button[type=submit]")
+    phone.wait_for_url("**/my?done=ticket")
+    fits(phone)
+
+    sign_in(page, "supervisor")
+    page.click("header.site a:has-text('客户诉求')")
+    assert "电费账单在哪里查看？" in page.inner_text("main")
+    page.fill("textarea[name=answer]", "可在网上国网 App 的账单页查看。")
+    page.click("button:has-text('提交答复')")
+    page.wait_for_url("**/supervisor/tickets?done=answered")
+    shoot(page, "tickets-answered")
+
+    phone.goto("/my")
+    assert "可在网上国网 App 的账单页查看。" in phone.inner_text("#help")
+    shoot(phone, "ticket-answer-375px")
