@@ -21,6 +21,7 @@ from gridconnect.api.routers import (
     applications,
     auth,
     calendar,
+    customer,  # selfservice
     document_files,  # selfservice
     documents,
     exports,
@@ -107,6 +108,7 @@ def create_app(
         exports,
         selfservice,  # selfservice
         document_files,  # selfservice
+        customer,  # selfservice
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     install_pages(app)
