@@ -185,3 +185,14 @@ def test_replacing_a_code_is_in_the_audit_trail(client, owner, staff, gateway, e
     assert len(issued) == 1
     assert issued[0]["actor"] == "customer"
     assert issued[0]["details"] == {"how": "phone"}
+
+
+def test_spent_challenges_do_not_pile_up(client, owner, staff, gateway, engine):
+    with freeze_time("2026-11-02 09:00:00", tick=False) as clock:
+        number = register_in_hall(client, staff)["number"]
+        owner.post(RECOVERY, json={"number": number})
+        clock.tick(2 * 24 * 3600)
+        owner.post(RECOVERY, json={"number": number})
+    with engine.connect() as connection:
+        left = connection.execute(text("SELECT count(*) FROM recovery_challenge")).scalar_one()
+    assert left == 1

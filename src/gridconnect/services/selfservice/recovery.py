@@ -26,6 +26,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import delete
+from sqlmodel import col
+
 from gridconnect.errors import NotFound
 from gridconnect.services.attempts import Limit, check_and_record, forget, withdraw
 from gridconnect.services.context import Services
@@ -78,6 +81,12 @@ def request_recovery(svc: Services, number: str, client: str, secret_key: str) -
             ],
             moment,
             "too many one-time codes asked for",
+        )
+        # Spent challenges are kept a day (to answer a replay like any wrong code), then go.
+        uow.session.execute(
+            delete(RecoveryChallengeRow).where(
+                col(RecoveryChallengeRow.expires_at) < moment - timedelta(days=1)
+            )
         )
         uow.session.add(
             RecoveryChallengeRow(
