@@ -116,3 +116,19 @@ def test_the_monthly_statistics_count_satisfaction_and_tickets_per_city(client, 
     }
     assert total["city"] == "合计"
     assert total["tickets"] == 2
+
+
+def test_the_spreadsheet_has_a_satisfaction_and_tickets_sheet(client, services):
+    from gridconnect.services.reports.monthly import monthly_report
+    from gridconnect.services.reports.render import sheets
+    from gridconnect.services.selfservice.tickets import open_ticket
+
+    with freeze_time("2026-11-02 02:00:00", tick=False):
+        number, _ = apply_online(client)
+        open_ticket(services, number, "complaint", "装表慢")
+        report = monthly_report(services, "2026-11")
+    found = {title: (headers, rows) for title, headers, rows in sheets(report)}
+    headers, rows = found["满意度与诉求-按城市"]
+    assert headers[:2] == ["城市", "评价数"]
+    assert [row[0] for row in rows] == ["西安", "合计"]
+    assert rows[0][headers.index("其中投诉")] == 1
