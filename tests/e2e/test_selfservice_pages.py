@@ -96,7 +96,9 @@ def test_a_clerk_reissues_a_code_and_the_old_one_stops_working(client, staff, ga
     new = re.search(r'id="access-code">([^<]+)<', client.get(receipt_path).text)
     assert new
     assert new.group(1) != old
-    assert "重新发放查询码" in client.get(application_path).text  # in the audit trail
+    staff_page = client.get(application_path).text
+    assert 'id="receipt-link"' in staff_page
+    assert "<td>重新发放查询码</td>" in staff_page  # in the audit trail
     client.cookies.clear()
     assert post_form(client, "/status", {"number": number, "code": old}).status_code == 404
     assert post_form(client, "/status", {"number": number, "code": new.group(1)}).status_code == 303
