@@ -21,6 +21,7 @@ from gridconnect.config.vocabulary import NoControl
 from gridconnect.services import public
 from gridconnect.services.applications import DocumentInput, get_application
 from gridconnect.services.attempts import TooManyAttempts
+from gridconnect.services.context import Services
 from gridconnect.services.selfservice.codes import reissue_in_hall
 from gridconnect.services.selfservice.documents import (
     DocumentFileNotFound,
@@ -52,6 +53,7 @@ from gridconnect.workflow.errors import (
     InvalidApplication,
     InvalidTransition,
 )
+from gridconnect.workflow.model import Application
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -233,7 +235,7 @@ def customer_number_or_403(request: Request) -> str:
     return number
 
 
-def current_note(app: Any, view: dict[str, Any]) -> str:
+def current_note(view: dict[str, Any]) -> str:
     """The current stage on the timeline: since when, and its due in working days and date."""
     stage = next((s for s in view["stages"] if s["state"] == "current"), None)
     if stage is None:
@@ -246,8 +248,11 @@ def current_note(app: Any, view: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def my_context(request: Request, svc: Any, app: Any, view: dict[str, Any]) -> dict[str, Any]:
-    """What the customer's page adds for self-service: files, upload choices, messages."""
+def my_context(
+    request: Request, svc: Services, app: Application, view: dict[str, Any]
+) -> dict[str, Any]:
+    """What the customer's page adds for self-service: files, rating, tickets, messages."""
+    assert app.id is not None
     policy = svc.policy
     uploaded = [
         {"id": d.id, "name": policy.document_name(d.doc_type), "file_name": d.file_name or ""}
@@ -258,7 +263,7 @@ def my_context(request: Request, svc: Any, app: Any, view: dict[str, Any]) -> di
     return {
         "rating": {"score": SCORES[rating.score], "comment": rating.comment} if rating else None,
         "scores": list(SCORES.items()),
-        "current_note": current_note(app, view),
+        "current_note": current_note(view),
         "tickets": tickets_of(svc, app.id),
         "ticket_categories": list(CATEGORIES.items()),
         "ticket_days": svc.policy.ticket_answer_working_days,
