@@ -19,9 +19,10 @@ ALERTS = "http://robot.test/alerts"
 def alerts_sent(engine: Any) -> list[dict[str, Any]]:
     with engine.connect() as connection:
         rows = connection.execute(
-            text("SELECT payload FROM outbox WHERE topic = 'ticket_alert' ORDER BY id")
+            text("SELECT payload FROM outbox WHERE topic = 'alert' ORDER BY id")
         ).all()
-    return [json.loads(r[0]) if isinstance(r[0], str) else r[0] for r in rows]
+    payloads = [json.loads(r[0]) if isinstance(r[0], str) else r[0] for r in rows]
+    return [p for p in payloads if p["clock"] == "ticket"]
 
 
 def test_a_help_request_is_answered_by_a_supervisor_and_the_customer_reads_the_answer(

@@ -4,9 +4,11 @@ A ticket has its own clock: answered within the policy's `ticket_answer_working_
 working days (the day it is asked not counted), warned `warn_working_days` before. The scan
 (`scan_tickets`, in the same scheduler job as the SLA scan, and `gridconnect tickets scan`)
 claims each ticket's warning and breach with a conditional UPDATE (`warned_at IS NULL`) in
-the transaction that queues the alert to the supervisors' channels of that company and
-city, so each alert goes out once even with several schedulers. An answer stops the clock;
-the customer sees it on the status page.
+the transaction that queues the alert (topic `alert`, clock `ticket`) to the supervisors'
+channels of that company and city, so each alert goes out once even with several
+schedulers. An answer stops the clock; the customer sees it on the status page. The
+tickets are listed, with their warning and breach, on `/supervisor/tickets`, not in the
+clock alerts' table.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from gridconnect.errors import GridconnectError, NotFound
+from gridconnect.services.alert_raising import ALERT_TOPIC
 from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.services.attempts import Limit, check_and_record
 from gridconnect.services.context import EVERYTHING, Scope, Services
@@ -35,7 +38,7 @@ CATEGORIES: Mapping[str, str] = MappingProxyType(
     {"help": "咨询求助", "complaint": "投诉", "suggestion": "意见建议"}
 )
 TICKETS_PER_DAY = 5
-TICKET_TOPIC = "ticket_alert"
+TICKET_TOPIC = ALERT_TOPIC  # the supervisors' robots read them like any other alert
 ANSWER_TOPIC = "ticket_answer"
 
 
@@ -223,7 +226,7 @@ def _claim(
             session,
             channels=recipients.channels_for(row.company, row.city),
             topic=TICKET_TOPIC,
-            dedup_key=f"{TICKET_TOPIC}:{ticket_id}:{level}",
+            dedup_key=f"ticket:{ticket_id}:{level}",
             payload={
                 "application": row.number,
                 "company": row.company,
