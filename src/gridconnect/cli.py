@@ -17,6 +17,7 @@ from gridconnect.commands.gov import gov_app  # govlink
 from gridconnect.commands.policy import policy_app
 from gridconnect.commands.report import report_app
 from gridconnect.commands.sla import sla_app
+from gridconnect.commands.tickets import tickets_app  # selfservice
 from gridconnect.commands.users import users_app
 from gridconnect.config.settings import SettingsError, get_settings
 
@@ -37,6 +38,7 @@ app.add_typer(files_app, name="files")
 app.add_typer(capacity_app, name="capacity")
 app.add_typer(plans_app, name="plans")
 app.add_typer(gov_app, name="gov")  # govlink
+app.add_typer(tickets_app, name="tickets")  # selfservice
 
 
 @app.callback()

@@ -42,6 +42,16 @@ PUBLIC_API |= {
     "/api/v1/public/open-capacity",
 }
 PUBLIC_PAGES |= {"/my/plans", "/my/plans/choice", "/capacity"}
+# selfservice: a customer recovers a lost access code with a one-time code sent to the phone
+PUBLIC_API |= {"/api/v1/public/recovery", "/api/v1/public/recovery/{challenge}/verify"}
+PUBLIC_API |= {
+    f"/api/v1/public/applications/{{number}}/{action}"
+    for action in ("documents", "cancel", "rating", "tickets")
+}
+PUBLIC_PAGES |= {"/status/recover", "/status/recover/verify", "/status/recovered"}
+# selfservice: the customer's own application, behind the cookie a proven code opens
+PUBLIC_PAGES |= {"/my/documents", "/my/cancel", "/my/documents/{document_id}", "/my/rating"}
+PUBLIC_PAGES |= {"/my/tickets"}
 ROLE_USERS = {"clerk": "clerk_xa", "supervisor": "supervisor_xa", "admin": "admin"}
 
 

@@ -23,11 +23,14 @@ from gridconnect.api.routers import (
     applications,
     auth,
     calendar,
+    customer,  # selfservice
+    document_files,  # selfservice
     documents,
     exports,
     health,
     public,
     reports,
+    selfservice,  # selfservice
     standards,
     users,
 )
@@ -116,6 +119,9 @@ def create_app(
         gov_router,  # govlink
         supervision_orders,  # command centre
         alert_inbox,  # command centre
+        selfservice,  # selfservice
+        document_files,  # selfservice
+        customer,  # selfservice
     ):
         describe_errors(module.router)
         app.include_router(module.router)

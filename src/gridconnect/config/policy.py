@@ -135,6 +135,7 @@ def _to_domain(file: PolicyFile) -> Policy:
         ),
         warn_working_days=file.warn_working_days,
         stall_working_days=file.stall_working_days,
+        ticket_answer_working_days=file.ticket_answer_working_days,  # selfservice
         not_applicable_reasons=tuple(
             NotApplicableReason(r.code, r.name) for r in file.not_applicable_reasons
         ),
@@ -242,6 +243,7 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
             "min_cases": policy.breach_risk.min_cases,
             "history_days": policy.breach_risk.history_days,
         },
+        "ticket_answer_working_days": policy.ticket_answer_working_days,  # selfservice
         "documents": {code: doc.name for code, doc in policy.documents.items()},
         "kinds": {
             code: {

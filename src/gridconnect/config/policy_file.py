@@ -356,6 +356,13 @@ class PolicyFile(Section):
         description="an application with no action for this many working days at any "
         "stage raises a stall alert once",
     )
+    # selfservice: a customer's help request or complaint is answered within this many
+    # working days (its own clock, warned and breached like the others)
+    ticket_answer_working_days: Annotated[int, Field(strict=True, ge=1)] = Field(
+        default=5,
+        description="a customer's help request or complaint is answered within this many "
+        "working days",
+    )
     documents: Annotated[dict[str, Text], AfterValidator(_no_commitment_letter)]
     stages: dict[str, Text]
     kinds: dict[Kind, KindFile]

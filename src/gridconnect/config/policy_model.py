@@ -243,6 +243,8 @@ class Policy:
     warn_working_days: int = 1
     #: an open application with no action for this many working days raises a stall alert
     stall_working_days: int = 5
+    #: selfservice: working days to answer a customer's help request or complaint
+    ticket_answer_working_days: int = 5
     not_applicable_reasons: tuple[NotApplicableReason, ...] = ()
     suspension_reasons: tuple[SuspensionReason, ...] = SUSPENSION_REASONS
     fees: Mapping[str, FeeSpec] = field(default_factory=dict, hash=False)

@@ -43,6 +43,10 @@ def run_scan(engine: Engine, alert_channels: AlertRecipients) -> None:
     from gridconnect.services.supply_plans.upgrade_scan import scan_grid_upgrades
 
     scan_grid_upgrades(engine, alert_channels=alert_channels)
+    # selfservice: customers' help requests and complaints past their warning or due
+    from gridconnect.services.selfservice.tickets import scan_tickets
+
+    scan_tickets(engine, alert_channels)
 
 
 def run_outbox(engine: Engine) -> None:

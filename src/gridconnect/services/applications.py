@@ -9,6 +9,7 @@ from types import MappingProxyType
 from gridconnect.services.alert_raising import AlertSubject, raise_alert
 from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.services.context import EVERYTHING, Scope, Services
+from gridconnect.services.selfservice.guidance import suspension_text
 from gridconnect.store.uow import UnitOfWork
 from gridconnect.timesource import local_date
 from gridconnect.workflow import application as flow
@@ -49,10 +50,11 @@ def receive_application(
     new: NewApplication,
     actor: str,
     access_code_hash: str | None = None,
-    also: Callable[[UnitOfWork, Application], None] | None = None,
+    on_received: Callable[[UnitOfWork, Application], None] | None = None,
 ) -> Application:
-    """Register an application (hall, online or app) and start its clocks; `also` writes
-    more in the same transaction (govlink: the lead an application was made from)."""
+    """Register an application (hall, online or app) and start its clocks; `on_received`
+    adds to the same transaction (the access-code message of a hall receipt, the lead an
+    application was made from)."""
     check(new)
     ctx = _context(svc, actor)
     refuse_above_lv_ceiling(ctx.policy, new, local_date(ctx.now))  # L36, L41 (issue 16)
@@ -94,8 +96,8 @@ def receive_application(
         from gridconnect.services.govlink.approvals import record_approval_mode
 
         record_approval_mode(uow, ctx.policy, app, ctx.now)
-        if also is not None:
-            also(uow, app)
+        if on_received is not None:
+            on_received(uow, app)
         uow.commit()
     return app
 
@@ -374,6 +376,12 @@ def _notify_customer(
                 **(
                     {k: event.details[k] for k in ("required", "if_applicable")}
                     if event.action == Event.MISSING_DOCUMENTS_NOTIFIED
+                    else {}
+                ),
+                # selfservice (issue 14.5): why it is paused and what to do, as on the page
+                **(
+                    suspension_text(event.details.get("reason_code"))
+                    if event.action == Event.SUSPENDED
                     else {}
                 ),
             },

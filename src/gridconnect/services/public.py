@@ -5,11 +5,20 @@ stored only as HMAC-SHA256 keyed by the server secret. A slow hash (argon2) buys
 a secret this long, while the key means a copied database alone cannot test guesses; the
 price is that rotating the secret voids codes already handed out.
 
-Attempts are counted per application number in the `attempt` log, in the database, so the
-limit (5 in 15 minutes, then 429) holds across several API workers; the count and the record
-are one atomic step (`services/attempts.py`), so parallel guesses cannot slip past it. A
-right code clears the count. An unknown number counts
-and answers exactly like a wrong code, so the answers reveal nothing about which numbers exist.
+Wrong codes are counted in the `attempt` log, in the database, so the limits hold across
+several API workers; the count and the record are one atomic step (`services/attempts.py`),
+so parallel guesses cannot slip past them. Two limits (issue 14.3):
+
+* per guessing client (its address): 5 in 15 minutes, then 429 for that client only; a
+  stranger guessing someone's number locks out himself, not the owner elsewhere;
+* per number: 20 in an hour from all clients together, which bounds a guesser with many
+  addresses. This one can be run into by a stranger, so it never blocks the way back in:
+  the owner who proves the phone with a one-time code (`selfservice/recovery.py`) gets a
+  new code and a session at once, and that success clears the number's count.
+
+A right code does not count (its attempt is withdrawn) and clears the number's count. An
+unknown number counts and answers exactly like a wrong code, so the answers reveal nothing
+about which numbers exist.
 """
 
 from __future__ import annotations
@@ -24,9 +33,10 @@ from sqlmodel import select
 
 from gridconnect.errors import NotFound
 from gridconnect.services.applications import receive_application
-from gridconnect.services.attempts import Limit, check_and_record, forget
+from gridconnect.services.attempts import Limit, check_and_record, forget, withdraw
 from gridconnect.services.attempts import TooManyAttempts as TooManyAttempts  # re-exported
 from gridconnect.services.context import Services
+from gridconnect.services.selfservice.guidance import hall_contact, next_step, suspension_text
 from gridconnect.services.views import (
     clock_view,
     mask_name,
@@ -39,8 +49,10 @@ from gridconnect.store.tables import ApplicationRow
 from gridconnect.workflow.intake import NewApplication
 from gridconnect.workflow.model import Application
 
-MAX_WRONG_CODES = 5
+MAX_WRONG_CODES = 5  # per client
 WINDOW = timedelta(minutes=15)
+MAX_WRONG_CODES_PER_NUMBER = 20
+NUMBER_WINDOW = timedelta(hours=1)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by people
 CODE_LENGTH = 16
 ACTOR = "customer"
@@ -71,7 +83,21 @@ def apply_online(svc: Services, new: NewApplication, secret_key: str) -> tuple[A
     return app, code
 
 
-def public_status(svc: Services, number: str, code: str | None, secret_key: str) -> dict[str, Any]:
+def code_limits(number: str, client: str) -> list[Limit]:
+    """The wrong-code limits of one try: the guessing client's and the number's."""
+    return [
+        Limit(f"code-client:{client[:100]}", MAX_WRONG_CODES, WINDOW),
+        Limit(number_subject(number), MAX_WRONG_CODES_PER_NUMBER, NUMBER_WINDOW),
+    ]
+
+
+def number_subject(number: str) -> str:
+    return f"code:{number}"
+
+
+def public_status(
+    svc: Services, number: str, code: str | None, secret_key: str, client: str = "unknown"
+) -> dict[str, Any]:
     """The masked status of `number` for whoever holds its code; 404 and 429 otherwise."""
     moment = svc.now()
     not_found = StatusNotFound(
@@ -79,8 +105,9 @@ def public_status(svc: Services, number: str, code: str | None, secret_key: str)
     )
     with svc.unit_of_work() as uow:
         session = uow.session
-        limit = Limit(f"code:{number}", MAX_WRONG_CODES, WINDOW)
-        check_and_record(session, [limit], moment, f"too many wrong access codes for {number}")
+        attempts = check_and_record(
+            session, code_limits(number, client), moment, "too many wrong access codes"
+        )
         stored = session.exec(
             select(ApplicationRow.access_code_hash).where(ApplicationRow.number == number)
         ).first()
@@ -88,7 +115,8 @@ def public_status(svc: Services, number: str, code: str | None, secret_key: str)
         if not stored or not code or not hmac.compare_digest(stored, given):
             uow.commit()  # the wrong code stays counted
             raise not_found
-        forget(session, limit.subject)
+        withdraw(session, attempts)
+        forget(session, number_subject(number))
         uow.commit()
         app = uow.applications.get_by_number(number)
     assert app is not None
@@ -107,6 +135,7 @@ def masked_view(svc: Services, app: Application) -> dict[str, Any]:
         "working_days_left",
         "provisional",
     )
+    notice = notice_view(policy, app)
     deadlines = [
         {key: view[key] for key in shown}
         for view in (clock_view(calendar, clock, moment) for clock in app.clocks)
@@ -122,10 +151,16 @@ def masked_view(svc: Services, app: Application) -> dict[str, Any]:
         "suspended": app.suspended,
         "received_at": app.received_at.isoformat(),
         "stages": stages_view(policy, app),
-        **notice_view(policy, app),
+        **notice,
         "not_applicable_documents": [
             {key: d[key] for key in ("doc_type", "name", "stage", "reason_code", "reason")}
             for d in not_applicable_view(policy, app)
         ],
         "deadlines": deadlines,
+        # selfservice (issue 14.5, 14.7): why it is paused, what to do now, whom to call
+        "suspension_reason_text": "",
+        "suspension_what_to_do": "",
+        **(suspension_text(app.suspension_reason) if app.suspended else {}),
+        "what_to_do_now": next_step(app, notice["missing_documents"]),
+        **hall_contact(app),
     }

@@ -2,7 +2,10 @@
 
 from sqlmodel import SQLModel
 
-import gridconnect.store.gov_tables  # noqa: F401  (govlink)
+import gridconnect.store.gov_tables
+
+# selfservice
+import gridconnect.store.selfservice_tables  # noqa: F401
 from gridconnect.store import auth_tables, report_tables, tables  # noqa: F401
 from gridconnect.store import plan_tables as plan_tables  # issue 16: plans, charges, capacity
 

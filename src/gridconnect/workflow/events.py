@@ -33,6 +33,8 @@ class Event(StrEnum):
     # command centre: supervision orders (督办)
     ORDER_ISSUED = "order_issued"
     ORDER_ANSWERED = "order_answered"
+    # selfservice: a new access code replaced the old one (hall reissue, phone recovery)
+    ACCESS_CODE_ISSUED = "access_code_issued"
 
 
 # Events the system records that are not actions on the application: they do not restart

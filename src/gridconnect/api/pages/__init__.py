@@ -18,8 +18,10 @@ from gridconnect.api.pages import (
     clerk,
     orders,  # command centre
     public,
+    selfservice,  # selfservice
     staff,
     supervisor,
+    tickets,  # selfservice
 )
 from gridconnect.api.pages import plans as plans  # supply plans, charges, capacity (issue 16)
 from gridconnect.api.pages.web import (
@@ -35,5 +37,17 @@ def install_pages(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.add_exception_handler(PageError, page_error_handler)
     app.add_exception_handler(LoginRequired, login_required_handler)
-    for module in (public, staff, clerk, application, supervisor, admin, plans, gov, orders):
+    for module in (
+        public,
+        staff,
+        clerk,
+        application,
+        supervisor,
+        admin,
+        plans,
+        gov,
+        orders,
+        selfservice,
+        tickets,
+    ):
         app.include_router(module.router, dependencies=[Depends(bind_page_dependencies)])

@@ -5,7 +5,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from gridconnect.api.deps import services_of
+from gridconnect.api.deps import services_of, settings_of
+from gridconnect.api.pages import customer as cookies
 from gridconnect.api.pages.forms import read_application
 from gridconnect.api.pages.labels import STATUS_NAMES, all_stage_names
 from gridconnect.api.pages.public import form_choices
@@ -13,7 +14,7 @@ from gridconnect.api.pages.session import CsrfChecked, scope_of, staff
 from gridconnect.api.pages.web import PageError, redirect, render
 from gridconnect.api.permissions import Permission
 from gridconnect.services import dashboard
-from gridconnect.services.applications import receive_application
+from gridconnect.services.selfservice.codes import receive_in_hall
 from gridconnect.services.users import AuthUser
 from gridconnect.workflow.lv_ceiling import LvCapacityAboveCeiling
 
@@ -90,11 +91,15 @@ async def register(request: Request, user: AuthUser = REGISTRAR) -> Response:
     if new is None:
         context = _new_context(request, user, values, errors)
         return render(request, "new_application.html", context, status_code=422)
+    secret = settings_of(request).signing_secret()
     try:
-        app = receive_application(services_of(request), new, user.username)
+        app, code = receive_in_hall(services_of(request), new, user.username, secret)
     except LvCapacityAboveCeiling as exc:  # L36, L41: apply as HV (issue 16)
         context = _new_context(request, user, values, {"capacity": exc.chinese})
         return render(request, "new_application.html", context, status_code=422)
     if app.id is None:  # pragma: no cover - the repository always sets it
         raise PageError(500, "登记失败", "申请未能保存，请重试。")
-    return redirect(f"/workbench/applications/{app.id}?done=registered")
+    # The receipt (受理回执) shows the access code once, to print for the customer.
+    response = redirect(f"/workbench/applications/{app.id}/receipt")
+    cookies.remember_new_code(request, response, app.number, code)
+    return response

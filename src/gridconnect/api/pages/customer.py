@@ -70,3 +70,12 @@ def new_code(request: Request) -> tuple[str, str] | None:
     if not claims or "num" not in claims or "code" not in claims:
         return None
     return str(claims["num"]), str(claims["code"])
+
+
+# selfservice: other short-lived customer cookies (the recovery challenge) use the same signing
+def sign_claims(request: Request, purpose: str, minutes: int, **claims: Any) -> str:
+    return _encode(request, purpose, minutes, **claims)
+
+
+def read_claims(request: Request, cookie: str, purpose: str) -> dict[str, Any] | None:
+    return _decode(request, cookie, purpose)

@@ -41,7 +41,7 @@ MAX_FIELD = 1000
 
 #: One Chinese sentence per field the intake model can refuse (same rule, customer's words).
 MESSAGES: Mapping[str, str] = {
-    "kind": "请选择申请类别（居民或低压非居民）",
+    "kind": "请选择申请类别（居民、低压非居民或高压）",
     "company": "请选择供电企业",
     "city": "请选择用电地址所在的地市",
     "area_class": "请选择地区类别（市中心、市区、城镇或农村）",

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from gridconnect.api.deps import services_of
+from gridconnect.api.deps import services_of, settings_of
 from gridconnect.api.pages.session import CsrfChecked, scope_of, staff
 from gridconnect.api.pages.web import PageError, redirect, render
 from gridconnect.api.permissions import Permission, allows
@@ -253,7 +253,10 @@ def convert_lead_form(
         from gridconnect.api.schemas.applications import ApplicationCreate
 
         command = ApplicationCreate.model_validate(draft).command(user.company)
-        app = lead_service.convert_lead(svc, lead_id, command, user.username, scope_of(user))
+        secret = settings_of(request).signing_secret()
+        app = lead_service.convert_lead(
+            svc, lead_id, command, user.username, secret, scope_of(user)
+        )
     except GridconnectError as exc:
         raise _refused(exc) from None
     except ValueError as exc:

@@ -74,6 +74,8 @@ EVENT_NAMES = MappingProxyType(
         "grid_upgrade_completed": "电网升级改造完成",
         "order_issued": "下达督办单",
         "order_answered": "答复督办单",
+        # selfservice
+        "access_code_issued": "重新发放查询码",
     }
 )
 ROLE_NAMES = MappingProxyType({"clerk": "受理员", "supervisor": "主管", "admin": "管理员"})

@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from gridconnect.api.deps import services_of, settings_of
 from gridconnect.api.pages import customer as cookies
 from gridconnect.api.pages import gov as gov_pages  # govlink
+from gridconnect.api.pages import selfservice  # selfservice
 from gridconnect.api.pages.forms import read_application
 from gridconnect.api.pages.labels import (
     AREA_NAMES,
@@ -29,7 +30,8 @@ from gridconnect.workflow.model import AREA_CLASSES, CITIES, COMPANIES
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
-ONLINE_KINDS = ("lv_residential", "lv_nonresidential")
+# Every kind applies on the web (issue 14.1), with the API's own validation (forms.py).
+ONLINE_KINDS = ("lv_residential", "lv_nonresidential", "hv")
 
 
 def form_choices(request: Request, kinds: tuple[str, ...]) -> dict[str, Any]:
@@ -79,7 +81,7 @@ def apply_form(request: Request) -> Response:
 
 @router.post("/apply", dependencies=[CsrfChecked])
 async def apply(request: Request) -> Response:
-    """Receive an online LV application; the number and access code are shown once."""
+    """Receive an online application (any kind); the number and access code are shown once."""
     form = await request.form()
     new, errors, values = read_application(form, "online", ONLINE_KINDS)
     if new is None:
@@ -107,8 +109,10 @@ def applied(request: Request) -> Response:
 
 
 @router.get("/status")
-def status_form(request: Request) -> Response:
-    return render(request, "status.html", {"values": {}, "errors": {}})
+def status_form(request: Request, number: str = "") -> Response:
+    """The status form; the receipt's QR code opens it with the number filled in."""
+    values = {"number": number.strip().upper()[:32]} if number else {}
+    return render(request, "status.html", {"values": values, "errors": {}})
 
 
 @router.post("/status", dependencies=[CsrfChecked])
@@ -129,10 +133,15 @@ def status_lookup(
         return render(request, "status.html", {"values": values, "errors": errors}, 422)
     svc = services_of(request)
     try:
-        public.public_status(svc, number, code.strip(), settings_of(request).signing_secret())
+        client = request.client.host if request.client else "unknown"
+        secret = settings_of(request).signing_secret()
+        public.public_status(svc, number, code.strip(), secret, client)
     except public.TooManyAttempts:
         raise PageError(
-            429, "尝试次数过多", "该申请编号的查询码错误次数过多，请15分钟后再试。"
+            429,
+            "尝试次数过多",
+            "查询码错误次数过多，请15分钟后再试；如遗失查询码，可凭登记手机的验证码"
+            "找回（/status/recover）。",
         ) from None
     except public.StatusNotFound:
         errors["code"] = "申请编号或查询码不正确，请核对后重新输入"
@@ -159,8 +168,12 @@ def my_application(request: Request) -> Response:
         deadline["name"] = clock_label(policy, view["kind"], deadline["kind"])
     view["stage_name"] = stage_label(policy, view["kind"], view["stage"])
     view["kind_name"] = policy.kind(view["kind"]).name
-    gov = gov_pages.customer_context(svc, app)  # govlink: _gov_departments.html
-    return render(request, "my_application.html", {"app": view, "gov": gov})
+    context = {
+        "app": view,
+        "gov": gov_pages.customer_context(svc, app),  # govlink: _gov_departments.html
+        **selfservice.my_context(request, svc, app, view),  # selfservice
+    }
+    return render(request, "my_application.html", context)
 
 
 @router.post("/my/leave", dependencies=[CsrfChecked])

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Path, Query, status
 
 from gridconnect.api.auth import AuthUser, require, user_scope
 from gridconnect.api.content import require_json
-from gridconnect.api.deps import ServicesDep
+from gridconnect.api.deps import ServicesDep, SettingsDep
 from gridconnect.api.error_statuses import can_fail, errors
 from gridconnect.api.permissions import Permission
 from gridconnect.api.schemas.applications import (
@@ -24,7 +24,6 @@ from gridconnect.services.applications import (
     get_application,
     notify_missing_documents,
     perform,
-    receive_application,
     record_site_survey,
 )
 from gridconnect.services.context import Services
@@ -34,6 +33,7 @@ from gridconnect.services.listing import (
     application_id_of,
 )
 from gridconnect.services.listing import list_applications as find_applications
+from gridconnect.services.selfservice.codes import receive_in_hall
 from gridconnect.services.views import application_view
 from gridconnect.workflow.errors import (
     ApplicationNotFound,
@@ -95,15 +95,19 @@ def view(svc: Services, app: Application) -> dict[str, Any]:
     dependencies=JSON_ONLY,
     responses=errors(InvalidInput, InvalidApplication),
 )
-def create_application(body: ApplicationCreate, user: Clerk, svc: ServicesDep) -> dict[str, Any]:
-    """Register an application received at the service hall (company from the clerk)."""
+def create_application(
+    body: ApplicationCreate, user: Clerk, svc: ServicesDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """Register an application received at the service hall (company from the clerk); its
+    access code goes to the customer's phone (the receipt page shows it once)."""
     if body.city not in user.cities:
         raise InvalidInput(
             f"{body.city} is not one of your cities",
             [{"field": "city", "message": f"must be one of {'、'.join(user.cities)}"}],
         )
     assert user.company is not None
-    app = receive_application(svc, body.command(user.company), actor=user.username)
+    secret = settings.signing_secret()
+    app, _code = receive_in_hall(svc, body.command(user.company), user.username, secret)
     return view(svc, app)
 
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from gridconnect.api.auth import AuthUser, require, user_scope
 from gridconnect.api.content import InvalidBody, MalformedJson
-from gridconnect.api.deps import ServicesDep
+from gridconnect.api.deps import ServicesDep, SettingsDep
 from gridconnect.api.error_statuses import errors
 from gridconnect.api.permissions import Permission
 from gridconnect.api.routers.applications import AppId, view
@@ -285,7 +285,7 @@ def draft_gov_lead(lead_id: int, user: Reader, svc: ServicesDep) -> dict[str, An
     responses=errors(LeadNotFound, LeadAlreadyHandled, InvalidInput, InvalidApplication),
 )
 def convert_gov_lead(
-    lead_id: int, body: ApplicationCreate, user: Clerk, svc: ServicesDep
+    lead_id: int, body: ApplicationCreate, user: Clerk, svc: ServicesDep, settings: SettingsDep
 ) -> dict[str, Any]:
     """Turn the lead into an application in one step (the lead is converted with it)."""
     if body.city not in user.cities:
@@ -295,7 +295,12 @@ def convert_gov_lead(
         )
     assert user.company is not None
     app = lead_service.convert_lead(
-        svc, lead_id, body.command(user.company), user.username, user_scope(user)
+        svc,
+        lead_id,
+        body.command(user.company),
+        user.username,
+        settings.signing_secret(),
+        user_scope(user),
     )
     return view(svc, app)
 

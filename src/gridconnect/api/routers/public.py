@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, status
+from fastapi import APIRouter, Depends, Header, Path, Request, status
 from starlette.concurrency import run_in_threadpool
 
 from gridconnect.api.content import require_json
@@ -47,11 +47,13 @@ def submit_online_application(
 )
 async def read_public_status(
     number: Annotated[str, Path(max_length=32)],
+    request: Request,
     svc: ServicesDep,
     settings: SettingsDep,
     access_code: Annotated[str | None, Header(alias="X-Access-Code", max_length=64)] = None,
 ) -> dict[str, Any]:
     """Stage, history, missing documents and deadlines (name and phone masked)."""
+    client = request.client.host if request.client else "unknown"
     return await run_in_threadpool(
-        public_status, svc, number, access_code, settings.signing_secret()
+        public_status, svc, number, access_code, settings.signing_secret(), client
     )

@@ -15,9 +15,9 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from gridconnect.errors import Conflict, InvalidInput, NotFound
-from gridconnect.services.applications import receive_application
 from gridconnect.services.context import EVERYTHING, Scope, Services
 from gridconnect.services.govlink.callbacks import once
+from gridconnect.services.selfservice.codes import receive_in_hall
 from gridconnect.store.gov_tables import GovLeadRow
 from gridconnect.store.uow import UnitOfWork
 from gridconnect.timesource import as_utc
@@ -101,9 +101,15 @@ def _claim(uow: UnitOfWork, lead_id: int, values: dict[str, Any]) -> None:
 
 
 def convert_lead(
-    svc: Services, lead_id: int, new: NewApplication, actor: str, scope: Scope = EVERYTHING
+    svc: Services,
+    lead_id: int,
+    new: NewApplication,
+    actor: str,
+    secret_key: str,
+    scope: Scope = EVERYTHING,
 ) -> Application:
-    """Receive the application made from the lead; the lead is converted in that transaction."""
+    """Receive the application made from the lead, as at the hall (its access code goes to
+    the customer's phone); the lead is converted in that transaction."""
     lead = get_lead(svc, lead_id, scope)
     if lead.state != "open":
         raise LeadAlreadyHandled(f"lead {lead_id} is {lead.state}", {"lead_id": lead_id})
@@ -126,7 +132,8 @@ def convert_lead(
             },
         )
 
-    return receive_application(svc, new, actor, also=also)
+    app, _code = receive_in_hall(svc, new, actor, secret_key, also)
+    return app
 
 
 def close_lead(

@@ -22,6 +22,7 @@ from gridconnect.services.rates import EXCLUDED_CLOCKS, on_time_rate
 from gridconnect.services.reports import queries as q
 from gridconnect.services.reports.dialect import EMPTY, Dialect, prepare
 from gridconnect.services.reports.periods import Period, parse_month
+from gridconnect.services.selfservice.report import satisfaction_and_tickets
 from gridconnect.services.supply_plans.charges import charges_report
 
 BREAKDOWNS: dict[str, tuple[str, ...]] = {
@@ -152,6 +153,8 @@ def period_report(
         "suspensions": _table(suspension_rows, "reason", _suspension),
         # issue 16: cost to connect, the World Bank's second measure beside time
         "charges": charges_report(svc, period.start, period.end, scope),
+        # selfservice (issue 14.6): 好差评 and customers' tickets per city
+        "satisfaction_and_tickets": satisfaction_and_tickets(svc.engine, period, scope),
     }
 
 

@@ -250,6 +250,19 @@ def _with_dimension(columns: list[Column], breakdown: str) -> list[Column]:
     return [(DIMENSIONS[breakdown], value), *columns]
 
 
+# selfservice (issue 14.6): 好差评 and customers' tickets per city
+SATISFACTION: list[Column] = [
+    ("城市", _get("city")),
+    ("评价数", _get("ratings")),
+    ("平均分（5分制）", _get("mean_score")),
+    ("满意率", _percent(_get("satisfied_share"))),
+    ("诉求数", _get("tickets")),
+    ("其中投诉", _get("complaints")),
+    ("已答复", _get("answered")),
+    ("按时答复率", _percent(_get("answered_on_time_rate"))),
+]
+
+
 def sheets(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
     """Every table of the report as (sheet title, headers, rows)."""
     out = []
@@ -266,6 +279,8 @@ def sheets(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]
         add(f"收费-{BREAKDOWN_SHEETS[breakdown]}", _with_dimension(CHARGES, breakdown), rows)
     if "gov_departments" in report:  # govlink
         add("审批部门用时", GOV_DEPARTMENTS, report["gov_departments"])
+    if "satisfaction_and_tickets" in report:  # selfservice
+        add("满意度与诉求-按城市", SATISFACTION, report["satisfaction_and_tickets"])
     if "trend" in report:
         add("趋势", TREND, report["trend"])
         add("最长在途", LONGEST, report["longest_open"])

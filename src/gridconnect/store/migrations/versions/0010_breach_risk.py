@@ -1,7 +1,7 @@
 """command centre: each running clock's forecast breach risk; supervision orders (督办)
 
 Revision ID: 0010
-Revises: 0012
+Revises: 0009
 Create Date: 2026-11-27 04:50:00
 
 `sla_clock.breach_risk` is the probability that the clock breaches, estimated by the risk
@@ -24,7 +24,7 @@ from alembic import op
 from gridconnect.store.types import UtcDateTime
 
 revision: str = "0010"
-down_revision: str | None = "0012"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """supply plans, charges against the catalogue, the network's open capacity (issue 16)
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0010
 Create Date: 2026-11-27 05:00:00
 
 Three new tables; no existing table changes. `supply_plan` holds the options of an HV
@@ -18,7 +18,7 @@ from alembic import op
 import gridconnect.store.types
 
 revision: str = "0011"
-down_revision: str | None = "0007"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

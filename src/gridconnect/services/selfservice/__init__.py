@@ -1,0 +1,1 @@
+"""Customers' self-service: access codes for every application, their recovery by phone."""
