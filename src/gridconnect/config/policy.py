@@ -141,6 +141,7 @@ def _to_domain(file: PolicyFile) -> Policy:
             {str(k): FeeSpec(three_zero=f.three_zero, other=f.other) for k, f in file.fees.items()}
         ),
         documents=MappingProxyType(documents),
+        reliability=file.reliability,  # outages capability
     )
 
 

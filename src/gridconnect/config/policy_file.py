@@ -30,6 +30,7 @@ from pydantic_core import PydanticCustomError
 
 from gridconnect.config import conditions
 from gridconnect.config.policy_model import FULL_PROCESS, GOV_APPROVAL, STAGE_PREFIX
+from gridconnect.config.reliability import DEFAULT_RELIABILITY, ReliabilityPolicy  # outages
 from gridconnect.config.vocabulary import AreaClass, City, Company, Kind, Supply
 
 Text = Annotated[str, Field(min_length=1, pattern=r"\S")]
@@ -288,6 +289,8 @@ class PolicyFile(Section):
     not_applicable_reasons: Annotated[
         list[NotApplicableReasonFile], AfterValidator(_distinct_reasons)
     ] = []
+    # outages capability: targets, notice clocks and margins of the outage ledger
+    reliability: ReliabilityPolicy = DEFAULT_RELIABILITY
 
     @field_validator("kinds")
     @classmethod

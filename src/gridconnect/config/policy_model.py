@@ -15,6 +15,7 @@ from typing import Any
 
 from gridconnect.config import conditions as rule_conditions
 from gridconnect.config.conditions import CONDITION_KEYS as CONDITION_KEYS
+from gridconnect.config.reliability import DEFAULT_RELIABILITY, ReliabilityPolicy  # outages
 from gridconnect.config.vocabulary import (
     AreaClass,
     City,
@@ -237,6 +238,8 @@ class Policy:
     fees: Mapping[str, FeeSpec] = field(default_factory=dict, hash=False)
     #: every document type the policy names (code -> DocumentType)
     documents: Mapping[str, DocumentType] = field(default_factory=dict, hash=False)
+    # outages capability: the [reliability] section (targets, notice clocks)
+    reliability: ReliabilityPolicy = field(default=DEFAULT_RELIABILITY, hash=False)
 
     # -- kinds, stages, documents -------------------------------------------------
     def kind(self, kind: str) -> KindSpec:

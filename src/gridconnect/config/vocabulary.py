@@ -122,3 +122,23 @@ def refuse_control_characters(value: str) -> str:
 NoControl = AfterValidator(refuse_control_characters)
 #: Text of any input that names no limit of its own.
 Text = Annotated[str, NoControl, Field(max_length=200)]
+
+
+# -- outages capability ----------------------------------------------------------------
+class OutageKind(Labelled):
+    PLANNED = "planned", "计划停电"
+    FAULT = "fault", "故障停电"
+    LIMITED = "limited", "限电"
+
+
+class OutageNotice(Labelled):
+    """What a notice to the customers of an outage says (L50)."""
+
+    PLANNED = "planned", "停电计划"
+    FAULT = "fault", "故障停电"
+    PROGRESS = "progress", "抢修进度"
+    RESTORED = "restored", "恢复送电"
+
+
+#: The dispatcher (调度/运维) role: records outages, scoped to a company and cities.
+DISPATCHER_ROLE = "dispatcher"

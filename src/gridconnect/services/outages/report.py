@@ -1,0 +1,296 @@
+"""The reliability report: indices per (company, city, area class) against the policy's targets.
+
+Loads the outages that touch the period (one query, plus one for partially restored areas)
+and the month-end counts (imported counts win over the registry's, key by key), then hands
+them to the pure `indices` functions. The JSON is the `gridconnect reliability report`
+contract; CSV and XLSX are renderings of it (`render.py`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Engine, extract, func, or_, select
+from sqlmodel import Session
+
+from gridconnect.config.reliability import ReliabilityPolicy
+from gridconnect.services.context import EVERYTHING, Scope
+from gridconnect.services.outages.indices import (
+    Interruption,
+    Key,
+    Sums,
+    figures,
+    period_sums,
+    rollup,
+)
+from gridconnect.services.outages.periods import ReliabilityPeriod
+from gridconnect.store.outage_tables import (
+    CustomerAccountRow,
+    CustomerCountRow,
+    OutageAreaRow,
+    OutageRow,
+)
+from gridconnect.timesource import as_utc
+
+OUTAGE = cast(Any, OutageRow).__table__
+AREA = cast(Any, OutageAreaRow).__table__
+COUNT = cast(Any, CustomerCountRow).__table__
+ACCOUNT = cast(Any, CustomerAccountRow).__table__
+
+
+def _scoped(statement: Any, table: Any, scope: Scope) -> Any:
+    if scope.company is not None:
+        statement = statement.where(table.c.company == scope.company)
+    if scope.cities is not None:
+        statement = statement.where(table.c.city.in_(scope.cities))
+    return statement
+
+
+def load_interruptions(
+    session: Session, start: datetime, end: datetime, scope: Scope = EVERYTHING
+) -> list[Interruption]:
+    """Every interruption touching [start, end): one per outage, or one per area restored
+    apart plus the rest of the outage."""
+    rows = session.execute(
+        _scoped(
+            select(
+                OUTAGE.c.id,
+                OUTAGE.c.company,
+                OUTAGE.c.city,
+                OUTAGE.c.area_class,
+                OUTAGE.c.kind,
+                OUTAGE.c.customers,
+                OUTAGE.c.start_at,
+                OUTAGE.c.end_at,
+                OUTAGE.c.restricted_share,
+            ).where(
+                OUTAGE.c.start_at < end,
+                or_(OUTAGE.c.end_at.is_(None), OUTAGE.c.end_at > start),
+            ),
+            OUTAGE,
+            scope,
+        )
+    ).all()
+    partial: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
+    restored = session.execute(
+        select(AREA.c.outage_id, AREA.c.customers, AREA.c.restored_at)
+        .join(OUTAGE, OUTAGE.c.id == AREA.c.outage_id)
+        .where(
+            AREA.c.restored_at.is_not(None),
+            OUTAGE.c.start_at < end,
+            or_(OUTAGE.c.end_at.is_(None), OUTAGE.c.end_at > start),
+        )
+    ).all()
+    for outage_id, customers, restored_at in restored:
+        partial[outage_id].append((customers, as_utc(restored_at)))
+    result: list[Interruption] = []
+    for row in rows:
+        begin = as_utc(row.start_at)
+        finish = as_utc(row.end_at) if row.end_at is not None else None
+        share = float(row.restricted_share)
+        remaining = row.customers
+        for customers, restored_at in partial.get(row.id, []):
+            if finish is not None and restored_at >= finish:
+                continue
+            remaining -= customers
+            result.append(
+                Interruption(
+                    row.company,
+                    row.city,
+                    row.area_class,
+                    row.kind,
+                    customers,
+                    begin,
+                    restored_at,
+                    share,
+                )
+            )
+        if remaining > 0:
+            result.append(
+                Interruption(
+                    row.company,
+                    row.city,
+                    row.area_class,
+                    row.kind,
+                    remaining,
+                    begin,
+                    finish,
+                    share,
+                )
+            )
+    return result
+
+
+def _month_end(month: str) -> date:
+    year, number = int(month[:4]), int(month[5:])
+    following = date(year + (number == 12), number % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def load_counts(
+    session: Session, months: list[str], scope: Scope = EVERYTHING
+) -> dict[tuple[Key, str], int]:
+    """Month-end customers per (key, month): imported counts win over the registry's."""
+    counts: dict[tuple[Key, str], int] = {}
+    if not months:
+        return counts
+    last = _month_end(months[-1])
+    connected_year = extract("year", ACCOUNT.c.connected_on)
+    connected_month = extract("month", ACCOUNT.c.connected_on)
+    registry = session.execute(
+        _scoped(
+            select(
+                ACCOUNT.c.company,
+                ACCOUNT.c.city,
+                ACCOUNT.c.area_class,
+                connected_year,
+                connected_month,
+                func.count(),
+            )
+            .where(ACCOUNT.c.connected_on <= last)
+            .group_by(
+                ACCOUNT.c.company,
+                ACCOUNT.c.city,
+                ACCOUNT.c.area_class,
+                connected_year,
+                connected_month,
+            ),
+            ACCOUNT,
+            scope,
+        )
+    ).all()
+    by_key: dict[Key, list[tuple[str, int]]] = defaultdict(list)
+    for company, city, area_class, year, month, count in registry:
+        by_key[(company, city, area_class)].append((f"{int(year):04d}-{int(month):02d}", count))
+    for key, connections in by_key.items():
+        for month in months:
+            counts[(key, month)] = sum(n for m, n in connections if m <= month)
+    imported = session.execute(
+        _scoped(
+            select(
+                COUNT.c.company,
+                COUNT.c.city,
+                COUNT.c.area_class,
+                COUNT.c.month,
+                COUNT.c.customers,
+            ).where(COUNT.c.month.in_(months)),
+            COUNT,
+            scope,
+        )
+    ).all()
+    for company, city, area_class, month, customers in imported:
+        counts[((company, city, area_class), month)] = customers
+    return counts
+
+
+def _sums_for(
+    session: Session,
+    period: ReliabilityPeriod,
+    as_of: datetime,
+    momentary_minutes: float,
+    scope: Scope,
+    strict: bool,
+) -> dict[Key, Sums]:
+    months = period.months()
+    return period_sums(
+        load_interruptions(session, period.start, period.end, scope),
+        load_counts(session, months, scope),
+        months,
+        period.start,
+        period.end,
+        min(as_of, period.end),
+        momentary_minutes,
+        strict=strict,
+    )
+
+
+def _change(aihc: float | None, previous: float | None) -> float | None:
+    if aihc is None or not previous:
+        return None
+    return round((aihc - previous) / previous * 100, 4)
+
+
+def _judge(
+    policy: ReliabilityPolicy,
+    period: ReliabilityPeriod,
+    key: Key,
+    aihc: float | None,
+    previous: float | None,
+) -> dict[str, Any]:
+    """Target, its item and whether it is met: only a year is judged."""
+    if period.kind != "year":
+        return {"target_hours": None, "target_item": None, "met": None}
+    target = policy.target_for(key[1], key[2], period.year)
+    rule = policy.year_on_year_for(period.year)
+    if (target is None and rule is None) or aihc is None:
+        return {"target_hours": target[0] if target else None, "target_item": None, "met": None}
+    met_ceiling = target is not None and round(aihc, 4) <= target[0]
+    met_trend = (
+        rule is not None and previous is not None and aihc <= rule.share_of_previous * previous
+    )
+    items = [target[1]] if target else []
+    if rule is not None and rule.item not in items:
+        items.append(rule.item)
+    return {
+        "target_hours": target[0] if target else None,
+        "target_item": ", ".join(items),
+        "met": bool(met_ceiling or met_trend),
+    }
+
+
+def reliability_report(
+    engine: Engine,
+    policy: ReliabilityPolicy,
+    period: ReliabilityPeriod,
+    as_of: datetime,
+    scope: Scope = EVERYTHING,
+) -> dict[str, Any]:
+    """The report of `period` (to `as_of` when it falls inside it)."""
+    period = period.as_of(as_of)
+    as_of = as_utc(as_of)
+    before = period.year_before()
+    with Session(engine) as session:
+        current = _sums_for(session, period, as_of, policy.momentary_minutes, scope, True)
+        previous = _sums_for(session, before, as_of, policy.momentary_minutes, scope, False)
+    rows = []
+    for key in sorted(current):
+        sums = current[key]
+        row: dict[str, Any] = {"company": key[0], "city": key[1], "area_class": key[2]}
+        row.update(figures(sums, period.hours))
+        last = previous.get(key)
+        previous_aihc = last.aihc() if last is not None else None
+        row["previous_aihc_hours"] = None if previous_aihc is None else round(previous_aihc, 4)
+        row["change_percent"] = _change(sums.aihc(), previous_aihc)
+        row.update(_judge(policy, period, key, sums.aihc(), previous_aihc))
+        row.update(_budget(period, row))
+        rows.append(row)
+    rollups: dict[str, list[dict[str, Any]]] = {}
+    for level, names in (("city", ("city",)), ("company", ("company",)), ("province", ())):
+        rollups[level] = [
+            dict(zip(names, group, strict=True)) | figures(sums, period.hours)
+            for group, sums in sorted(rollup(current, level).items())
+        ]
+    return {
+        "period": {
+            "label": period.label,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "hours": round(period.hours, 4),
+        },
+        "as_of": as_of.isoformat(),
+        "rows": rows,
+        "rollups": rollups,
+    }
+
+
+def _budget(period: ReliabilityPeriod, row: dict[str, Any]) -> dict[str, Any]:
+    """Year to date: the share of the yearly target used against the share of year gone."""
+    target, aihc = row.get("target_hours"), row.get("aihc_hours")
+    if period.kind != "year" or period.cut is None or not target or aihc is None:
+        return {"budget_used_percent": None, "year_elapsed_percent": None}
+    return {
+        "budget_used_percent": round(aihc / target * 100, 4),
+        "year_elapsed_percent": round(period.hours / period.full_hours * 100, 4),
+    }
