@@ -12,6 +12,7 @@ from gridconnect.commands.db import db_app
 from gridconnect.commands.demo import demo_app
 from gridconnect.commands.export import export_app
 from gridconnect.commands.files import files_app
+from gridconnect.commands.outages import customers_app, outages_app, reliability_app  # outages
 from gridconnect.commands.policy import policy_app
 from gridconnect.commands.report import report_app
 from gridconnect.commands.sla import sla_app
@@ -31,6 +32,10 @@ app.add_typer(sla_app, name="sla", help="SLA clocks: scan, recompute, deliver al
 app.add_typer(report_app, name="report")
 app.add_typer(export_app, name="export")
 app.add_typer(files_app, name="files")
+# outages capability: the customer registry, the outage ledger and the reliability report
+app.add_typer(customers_app, name="customers")
+app.add_typer(outages_app, name="outages")
+app.add_typer(reliability_app, name="reliability")
 
 
 @app.callback()
