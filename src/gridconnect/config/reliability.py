@@ -109,9 +109,9 @@ class ReliabilityPolicy(_Section):
         judging = [t for t in self.targets if t.judges(year) and area_class in t.hours]
         own = [t for t in judging if t.city == city]
         general = [t for t in judging if t.city is None]
-        chosen = (own or general or [None])[0]
-        if chosen is None:
+        if not own and not general:
             return None
+        chosen = (own or general)[0]
         return float(chosen.hours[AreaClass(area_class)]), chosen.item
 
     def year_on_year_for(self, year: int) -> YearOnYearRule | None:

@@ -199,12 +199,8 @@ def period_sums(
 
 def rollup(sums: Mapping[Key, Sums], level: str) -> dict[tuple[str, ...], Sums]:
     """Sums added up per city (both companies), per company or for the whole province."""
-    pick = {
-        "city": lambda key: (key[1],),
-        "company": lambda key: (key[0],),
-        "province": lambda key: (),
-    }[level]
+    position = {"city": (1,), "company": (0,), "province": ()}[level]
     result: dict[tuple[str, ...], Sums] = defaultdict(Sums)
     for key in sorted(sums):
-        result[pick(key)].add(sums[key])
+        result[tuple(key[i] for i in position)].add(sums[key])
     return dict(result)

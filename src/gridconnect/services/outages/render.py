@@ -77,7 +77,7 @@ def reliability_csv(report: dict[str, Any]) -> str:
 def reliability_xlsx(report: dict[str, Any]) -> bytes:
     """One sheet per table: rows, per city, per company, the province."""
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.worksheets[0])
     for title, header, rows in _tables(report):
         sheet = book.create_sheet(title)
         sheet.append(header)
