@@ -119,9 +119,7 @@ def test_progress_and_restoration_each_notify_once_and_a_stale_version_is_refuse
     add_customers(services.engine, "F1", 2)
     add_customers(services.engine, "F2", 2, prefix="B")
     with freeze_time(local(NOW)):
-        outage = register(
-            services, fault(areas=(AreaInput("F1"), AreaInput("F2"))), "d"
-        ).outage
+        outage = register(services, fault(areas=(AreaInput("F1"), AreaInput("F2"))), "d").outage
         assert outage.id is not None
         expected = local("2026-10-01 12:00")
         step = post_progress(services, outage.id, 1, "已找到故障点", expected, "d").outage

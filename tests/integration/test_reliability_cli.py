@@ -61,10 +61,8 @@ def test_customers_import_twice_is_idempotent_and_a_bad_file_writes_nothing(cli,
     assert first.stdout.strip() == "3 line(s): 3 account(s) created, 0 updated, 0 unchanged"
     again = cli("customers", "import", body=CUSTOMERS)
     assert "0 account(s) created, 3 updated" in again.stdout
-    bad = cli(
-        "customers", "import",
-        body=CUSTOMERS.replace("A3,sgcc,西安,urban", "A3,sgcc,北京,suburb") + "A4,sgcc,西安,urban,F1,,,2024-01-01\n",
-    )  # fmt: skip
+    body = CUSTOMERS.replace("A3,sgcc,西安,urban", "A3,sgcc,北京,suburb")
+    bad = cli("customers", "import", body=body + "A4,sgcc,西安,urban,F1,,,2024-01-01\n")
     assert bad.exit_code == 1
     assert "line 4: city:" in bad.output
     assert "line 4: area_class:" in bad.output

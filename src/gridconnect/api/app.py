@@ -15,7 +15,7 @@ from gridconnect.api.errors import install_error_handlers
 from gridconnect.api.input_guard import ControlCharacterGuard
 from gridconnect.api.limits import BodySizeLimit
 from gridconnect.api.pages import install_pages
-from gridconnect.api.routers import (
+from gridconnect.api.routers import (  # outages capability
     admin,
     alerts,
     applications,
@@ -24,7 +24,9 @@ from gridconnect.api.routers import (
     documents,
     exports,
     health,
+    outages,
     public,
+    reliability,
     reports,
     standards,
     users,
@@ -105,6 +107,14 @@ def create_app(
         exports,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
+    # outages capability: the outage ledger, reliability figures, the customer registry
+    for extra in (
+        outages.router,
+        outages.public_router,
+        reliability.router,
+        reliability.customers_router,
+    ):
+        app.include_router(extra, responses=ERROR_RESPONSES)
     install_pages(app)
     install_docs(app)
     return app

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-ROLES = ("clerk", "supervisor", "admin")
+# dispatcher (outages capability): records outages, scoped to a company and cities like a clerk
+ROLES = ("clerk", "supervisor", "admin", "dispatcher")
 
 
 class Permission(StrEnum):
@@ -25,6 +26,10 @@ class Permission(StrEnum):
     READ_POLICY = "policy.read"
     MANAGE_USERS = "users.manage"
     EXPORT_REGULATOR = "exports.regulator"
+    # outages capability
+    READ_OUTAGES = "outages.read"  # the outage ledger of one's company and cities
+    RECORD_OUTAGES = "outages.record"  # register, progress, restore, correct (dispatchers)
+    READ_CUSTOMERS = "customers.read"  # the customer registry (phones masked)
 
 
 ROLES_FOR: dict[Permission, frozenset[str]] = {
@@ -37,6 +42,10 @@ ROLES_FOR: dict[Permission, frozenset[str]] = {
     Permission.READ_POLICY: frozenset({"admin"}),
     Permission.MANAGE_USERS: frozenset({"admin"}),
     Permission.EXPORT_REGULATOR: frozenset({"admin"}),
+    # outages capability
+    Permission.READ_OUTAGES: frozenset({"dispatcher", "supervisor", "admin"}),
+    Permission.RECORD_OUTAGES: frozenset({"dispatcher"}),
+    Permission.READ_CUSTOMERS: frozenset({"dispatcher", "supervisor", "admin"}),
 }
 
 

@@ -23,8 +23,14 @@ def at(day: str, clock: str = "00:00") -> datetime:
     return datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=SHANGHAI).astimezone(UTC)
 
 
-def outage(start: datetime, hours: float | None, customers: int = 100, kind: str = "fault",
-           share: float = 1.0, key: tuple[str, str, str] = KEY) -> Interruption:
+def outage(
+    start: datetime,
+    hours: float | None,
+    customers: int = 100,
+    kind: str = "fault",
+    share: float = 1.0,
+    key: tuple[str, str, str] = KEY,
+) -> Interruption:
     end = None if hours is None else start + timedelta(hours=hours)
     return Interruption(*key, kind, customers, start, end, share)
 
@@ -36,8 +42,13 @@ def counts_for(months: list[str], customers: int = 1000, key=KEY):
 def report(items, period, as_of=None, counts=None, momentary=3.0):
     months = period.months()
     sums = period_sums(
-        items, counts if counts is not None else counts_for(months), months,
-        period.start, period.end, as_of or period.end, momentary,
+        items,
+        counts if counts is not None else counts_for(months),
+        months,
+        period.start,
+        period.end,
+        as_of or period.end,
+        momentary,
     )
     return {key: figures(s, period.hours) for key, s in sums.items()}
 
@@ -55,7 +66,7 @@ def test_a_two_hour_fault_on_100_of_1000_customers_in_october():
     assert row["planned_customer_hours"] == 0
 
 
-def test_an_outage_across_a_month_boundary_counts_its_hours_in_each_month_and_once_as_interruption():
+def test_an_outage_across_a_month_boundary_counts_hours_in_each_month_and_one_interruption():
     # 2026-10-31 22:00 → 2026-11-01 02:00 (Shanghai): 2 h in October, 2 h in November.
     item = outage(at("2026-10-31", "22:00"), 4)
     october = report([item], parse_period(None, None, "2026-10"))[KEY]

@@ -50,10 +50,10 @@ def reference(items: list[Interruption], as_of: datetime) -> dict[tuple[str, str
             minutes_off += 1
             moment += timedelta(minutes=1)
         if minutes_off <= MOMENTARY:
-            if START <= item.start:
+            if item.start >= START:
                 out[item.key]["mom"] += item.customers
             continue
-        if START <= item.start:
+        if item.start >= START:
             out[item.key]["ci"] += item.customers
         moment, inside = item.start, 0
         while moment < stop:

@@ -99,7 +99,7 @@ def queue_notice(
     note: str = "",
     feeders: Sequence[str] | None = None,
 ) -> int:
-    """Queue one notice in batches; how many batches (messages per channel) were new."""
+    """Queue one notice in batches (each once, by its dedup key); how many batches."""
     assert outage.id is not None
     phones = recipients(session, outage.id, feeders)
     names = list(feeders) if feeders is not None else _feeders(session, outage.id)
@@ -109,7 +109,8 @@ def queue_notice(
         batch = phones[index : index + batch_size]
         if not batch:
             break
-        created += outbox_store.enqueue(
+        created += 1 if channels else 0
+        outbox_store.enqueue(
             session,
             channels=list(channels),
             topic=NOTICE_TOPIC,

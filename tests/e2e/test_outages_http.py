@@ -1,0 +1,147 @@
+"""The outage ledger over HTTP: a dispatcher records, a supervisor reads, the public sees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from api_helpers import PASSWORD, count_rows, sign_in
+from fastapi.testclient import TestClient
+from freezegun import freeze_time
+
+from gridconnect.services.users import add_user
+from integration.outage_helpers import add_counts, add_customers
+
+NOW = "2026-10-01T09:00:00+08:00"
+
+
+@pytest.fixture
+def dispatcher(client: TestClient, engine, staff) -> dict[str, str]:
+    add_user(engine, "dispatcher_xa", PASSWORD, "dispatcher", "sgcc", ["西安"])
+    return sign_in(client, "dispatcher_xa")
+
+
+def fault_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "company": "sgcc",
+        "city": "西安",
+        "area_class": "urban",
+        "kind": "fault",
+        "cause": "树障",
+        "start": "2026-10-01T08:30:00",
+        "areas": [{"feeder": "F1"}],
+    }
+    body.update(overrides)
+    return body
+
+
+def test_a_dispatcher_records_a_fault_its_progress_and_its_restoration(
+    client, dispatcher, as_user, engine, services
+):
+    services.customer_channels = ["http://gateway.test/notices"]
+    add_customers(engine, "F1", 40)
+    with freeze_time(NOW):
+        created = client.post("/api/v1/outages", json=fault_body(), headers=dispatcher)
+        assert created.status_code == 201, created.text
+        outage = created.json()["outage"]
+        assert outage["customers"] == 40
+        assert outage["state"] == "current"
+        assert created.json()["notices_queued"] == 1
+        oid = outage["id"]
+        step = client.post(
+            f"/api/v1/outages/{oid}/progress",
+            json={"version": 1, "note": "已找到故障点", "expected_restoration": "2026-10-01T11:00"},
+            headers=dispatcher,
+        )
+        assert step.status_code == 200, step.text
+        stale = client.post(
+            f"/api/v1/outages/{oid}/restoration",
+            json={"version": 1, "restored_at": "2026-10-01T08:59"},
+            headers=dispatcher,
+        )
+        assert stale.status_code == 409
+        assert stale.json()["code"] == "version_conflict"
+        done = client.post(
+            f"/api/v1/outages/{oid}/restoration",
+            json={"version": 2, "restored_at": "2026-10-01T08:59"},
+            headers=dispatcher,
+        )
+        assert done.status_code == 200, done.text
+        assert done.json()["outage"]["state"] == "restored"
+        events = [e["kind"] for e in done.json()["outage"]["events"]]
+        assert events == ["registered", "progress", "restored"]
+        listed = client.get("/api/v1/outages?state=restored", headers=as_user("supervisor_xa"))
+        assert listed.json()["total"] == 1
+        other_city = client.get(f"/api/v1/outages/{oid}", headers=as_user("supervisor_yl"))
+        assert other_city.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"city": "北京"}, "city"),
+        ({"area_class": "suburb"}, "area_class"),
+        ({"customers": -1, "areas": []}, "customers"),
+        ({"end": "2026-10-01T08:00:00"}, "end"),
+        ({"start": "2026-10-02T08:00:00"}, "start"),
+        ({"city": "榆林"}, "city"),  # not one of the dispatcher's cities
+    ],
+)
+def test_bad_outages_are_refused_naming_the_field_and_write_nothing(
+    client, dispatcher, engine, overrides, field
+):
+    add_customers(engine, "F1", 2)
+    with freeze_time(NOW):
+        response = client.post("/api/v1/outages", json=fault_body(**overrides), headers=dispatcher)
+    assert response.status_code == 422, response.text
+    assert field in response.text
+    assert count_rows(engine, "outage") == 0
+    assert count_rows(engine, "outbox") == 0
+
+
+def test_only_a_dispatcher_records_outages(client, as_user, staff):
+    for name in ("clerk_xa", "supervisor_xa", "admin"):
+        response = client.post("/api/v1/outages", json=fault_body(), headers=as_user(name))
+        assert response.status_code == 403
+
+
+def test_the_public_sees_current_and_planned_outages_without_personal_data(
+    client, dispatcher, engine
+):
+    add_customers(engine, "F1", 3)
+    with freeze_time(NOW):
+        client.post("/api/v1/outages", json=fault_body(), headers=dispatcher)
+        planned = fault_body(
+            kind="planned", start="2026-10-10T08:00:00", end="2026-10-10T12:00:00", cause="检修"
+        )
+        assert client.post("/api/v1/outages", json=planned, headers=dispatcher).status_code == 201
+        public = client.get("/api/v1/public/outages?city=西安")
+        mine = client.get("/api/v1/public/outages/account/F1-000001")
+    assert public.status_code == 200
+    assert [o["state"] for o in public.json()] == ["current", "planned"]
+    assert "138" not in public.text
+    assert "F1-000001" not in public.text
+    assert len(mine.json()) == 2
+
+
+def test_a_supervisor_reads_the_reliability_figures_and_the_customers_masked(
+    client, dispatcher, as_user, engine
+):
+    add_customers(engine, "F1", 10)
+    add_counts(engine, [f"2026-{m:02d}" for m in range(1, 11)], 1000)
+    with freeze_time(NOW):
+        body = fault_body(customers=100, areas=[{"feeder": "F1", "customers": 100}])
+        body["end"] = "2026-10-01T08:50:00"
+        assert client.post("/api/v1/outages", json=body, headers=dispatcher).status_code == 201
+        figures = client.get("/api/v1/reliability?year=2026", headers=as_user("supervisor_xa"))
+        refused = client.get("/api/v1/reliability?year=2026", headers=dispatcher)
+        bad = client.get("/api/v1/reliability?year=20x6", headers=as_user("supervisor_xa"))
+        customers = client.get("/api/v1/customers?feeder=F1", headers=dispatcher)
+    assert figures.status_code == 200, figures.text
+    [row] = figures.json()["rows"]
+    assert row["customer_hours"] == pytest.approx(100 * 20 / 60, abs=1e-4)
+    assert row["target_hours"] == 2.0
+    assert refused.status_code == 403
+    assert bad.status_code == 422
+    assert bad.json()["details"][0]["field"] == "year"
+    assert customers.json()["items"][0]["phone"] == "138****0000"
