@@ -5,20 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from api_helpers import PASSWORD, count_rows, sign_in
-from fastapi.testclient import TestClient
+from api_helpers import count_rows
 from freezegun import freeze_time
 
-from gridconnect.services.users import add_user
 from integration.outage_helpers import add_counts, add_customers
 
 NOW = "2026-10-01T09:00:00+08:00"
 
 
 @pytest.fixture
-def dispatcher(client: TestClient, engine, staff) -> dict[str, str]:
-    add_user(engine, "dispatcher_xa", PASSWORD, "dispatcher", "sgcc", ["西安"])
-    return sign_in(client, "dispatcher_xa")
+def dispatcher(as_user) -> dict[str, str]:
+    return as_user("dispatcher_xa")
 
 
 def fault_body(**overrides: Any) -> dict[str, Any]:

@@ -11,7 +11,15 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from gridconnect.api.deps import bind_page_dependencies
-from gridconnect.api.pages import admin, application, clerk, public, staff, supervisor
+from gridconnect.api.pages import (
+    admin,
+    application,
+    clerk,
+    outages,  # outages capability
+    public,
+    staff,
+    supervisor,
+)
 from gridconnect.api.pages.web import (
     STATIC_DIR,
     LoginRequired,
@@ -27,3 +35,5 @@ def install_pages(app: FastAPI) -> None:
     app.add_exception_handler(LoginRequired, login_required_handler)
     for module in (public, staff, clerk, application, supervisor, admin):
         app.include_router(module.router, dependencies=[Depends(bind_page_dependencies)])
+    # outages capability: dispatcher, reliability and public outage pages
+    app.include_router(outages.router, dependencies=[Depends(bind_page_dependencies)])

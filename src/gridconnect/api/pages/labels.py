@@ -68,7 +68,9 @@ EVENT_NAMES = MappingProxyType(
         "site_survey_recorded": "现场勘查",
     }
 )
-ROLE_NAMES = MappingProxyType({"clerk": "受理员", "supervisor": "主管", "admin": "管理员"})
+ROLE_NAMES = MappingProxyType(
+    {"clerk": "受理员", "supervisor": "主管", "admin": "管理员", "dispatcher": "调度员"}
+)
 ALERT_LEVEL_NAMES = MappingProxyType({"warning": "预警", "breach": "超期", "stall": "停滞"})
 
 
