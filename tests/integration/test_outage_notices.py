@@ -170,3 +170,24 @@ def test_a_gateway_that_fails_twice_then_succeeds_gets_each_notice(services):
     assert len(set(calls)) == 1
     [message] = outbox(services, NOTICE_TOPIC)
     assert message.state == "delivered"
+
+
+def test_a_yearly_budget_running_ahead_alerts_once_per_level(services):
+    from gridconnect.services.outages.budget import scan_budgets
+    from integration.outage_helpers import add_counts
+
+    add_counts(services.engine, [f"2026-{m:02d}" for m in range(1, 4)], 1000)
+    add_customers(services.engine, "F1", 1)
+    # 西安 urban: 2 h a year. 1,200 customer-hours / 1,000 = 1.2 h by mid-March: 60 % of the
+    # budget used with about 19 % of the year gone: ahead by more than 10 points.
+    with freeze_time(local("2026-03-01 08:00")):
+        register(services, fault(customers=1200, areas=(), start=local("2026-03-01 07:00"),
+                                 end=local("2026-03-01 08:00")), "d")  # fmt: skip
+    with freeze_time(local("2026-03-10 12:00")):
+        first = scan_budgets(services)
+        again = scan_budgets(services)
+    assert (first.raised, again.raised) == (1, 0)
+    [alert] = [a for a in alerts(services) if a.kind.startswith("budget")]
+    assert alert.kind == "budget_ahead"
+    assert alert.detail["budget_used_percent"] == 60.0
+    assert len(outbox(services, "reliability_alert")) == 1

@@ -80,7 +80,8 @@ def test_the_app_starts_the_scheduler_with_its_lifespan_and_stops_it_after(
     with TestClient(app):
         [scheduler] = built
         assert scheduler.running
-        assert {job.id for job in scheduler.get_jobs()} == {"sla_scan", "outbox"}
+        jobs_running = {job.id for job in scheduler.get_jobs()}
+        assert jobs_running == {"sla_scan", "outbox", "reliability_budget"}  # + outages budget
     assert not scheduler.running
 
 

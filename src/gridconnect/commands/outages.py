@@ -137,3 +137,15 @@ def report(
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(1) from None
     _write(built, fmt, output)
+
+
+@reliability_app.command("scan")
+def scan() -> None:
+    """Alert supervisors (once each) where a yearly outage budget runs ahead of the year."""
+    from gridconnect.services.outages.budget import scan_budgets
+
+    with cli_services() as svc:
+        result = scan_budgets(svc)
+    if result.skipped:
+        typer.echo(f"skipped: {result.skipped}", err=True)
+    typer.echo(f"checked {result.checked} city/area class(es), raised {result.raised} alert(s)")

@@ -68,4 +68,28 @@ def build_scheduler(engine: Engine, settings: Settings, blocking: bool = False) 
         name="outbox delivery",
         replace_existing=True,
     )
+    # outages capability: the yearly outage budgets, checked every hour
+    scheduler.add_job(
+        run_budget_scan,
+        IntervalTrigger(seconds=BUDGET_INTERVAL_SECONDS, timezone=SHANGHAI),
+        args=[engine, settings],
+        id=BUDGET_JOB,
+        name="outage budget scan",
+        replace_existing=True,
+    )
     return scheduler
+
+
+# -- outages capability -------------------------------------------------------------------
+BUDGET_JOB = "reliability_budget"
+BUDGET_INTERVAL_SECONDS = 3600
+
+
+def run_budget_scan(engine: Engine, settings: Settings) -> None:
+    """Alert (once per city, class and level) when a yearly outage budget runs ahead."""
+    from gridconnect.bootstrap import build_services
+    from gridconnect.services.outages.budget import scan_budgets
+
+    result = scan_budgets(build_services(engine, settings))
+    if result.raised:
+        log.info("outage budget scan: %d alert(s) raised", result.raised)
