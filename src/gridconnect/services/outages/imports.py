@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar, cast
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import JSON, Engine, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -114,6 +114,7 @@ class OutageLine(_Line):
     customers: Annotated[int, Field(ge=0)] | None = None
     cause: Annotated[str, NoControl, Field(min_length=1, max_length=200)]
     feeder: Annotated[str, NoControl, Field(max_length=500)] | None = None
+    _fingerprint: str | None = PrivateAttr(default=None)
 
     @field_validator("start", "end")
     @classmethod
@@ -137,8 +138,13 @@ class OutageLine(_Line):
         return list(dict.fromkeys(f.strip() for f in (self.feeder or "").split(";") if f.strip()))
 
     def fingerprint(self) -> str:
-        data = self.model_dump(mode="json")
-        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+        """The content's hash: the same external id with another hash is refused."""
+        if self._fingerprint is None:
+            data = self.model_dump(mode="json")
+            self._fingerprint = hashlib.sha256(
+                json.dumps(data, sort_keys=True).encode()
+            ).hexdigest()
+        return self._fingerprint
 
 
 @dataclass
@@ -360,6 +366,26 @@ def _new_outages(
     return fresh, problems
 
 
+def _bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Many rows at once: COPY on PostgreSQL (no per-row SQL to build), else executemany."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(table.insert(), rows)
+        return
+    columns = list(rows[0])
+    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        names = ", ".join(columns)
+        with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    [json.dumps(row[c]) if c in json_columns else row[c] for c in columns]
+                )
+
+
 def _insert_outages(
     session: Session,
     chunk: Sequence[tuple[int, OutageLine]],
@@ -394,14 +420,16 @@ def _insert_outages(
                 "version": 1,
             }
         )
-    ids = session.execute(
-        _insert(session)(OUTAGE).returning(
-            OUTAGE.c.id, OUTAGE.c.external_id, sort_by_parameter_order=True
-        ),
-        values,
-    ).all()
+    _bulk_insert(session, OUTAGE, values)
+    external = [line.external_id for _, line in chunk]
+    ids = dict(
+        session.execute(
+            select(OUTAGE.c.external_id, OUTAGE.c.id).where(OUTAGE.c.external_id.in_(external))
+        ).all()
+    )
     area_values, event_values = [], []
-    for (outage_id, _), (number, _line) in zip(ids, chunk, strict=True):
+    for number, line in chunk:
+        outage_id = ids[line.external_id]
         for feeder, customers in areas[number]:
             area_values.append(
                 {"outage_id": outage_id, "feeder": feeder, "transformer_area": "",
@@ -411,6 +439,5 @@ def _insert_outages(
             {"outage_id": outage_id, "kind": "imported", "at": now, "actor": actor,
              "detail": {"line": number}}
         )  # fmt: skip
-    if area_values:
-        session.execute(AREA.insert(), area_values)
-    session.execute(EVENT.insert(), event_values)
+    _bulk_insert(session, AREA, area_values)
+    _bulk_insert(session, EVENT, event_values)

@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from gridconnect.errors import InvalidInput
 
@@ -35,8 +36,9 @@ class MissingCustomerCount(InvalidInput):
     code = "missing_customer_count"
 
 
-@dataclass(frozen=True)
-class Interruption:
+class Interruption(NamedTuple):
+    """One interruption (a NamedTuple: a year of a province is 200,000 of them)."""
+
     company: str
     city: str
     area_class: str
