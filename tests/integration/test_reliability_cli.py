@@ -159,3 +159,24 @@ def test_the_report_as_xlsx_and_csv_has_chinese_headers(cli, tmp_path):
     assert book["明细"].cell(1, 9).value == "用户平均停电时间(小时)[SAIDI]"
     csv_out = cli("reliability", "report", "--year", "2026", "--format", "csv")
     assert csv_out.stdout.splitlines()[0].startswith("供电企业,城市,区域类别,用户数")
+
+
+def test_the_monthly_statistics_carry_the_outage_figures(cli, tmp_path):
+    body = "company,city,area_class,month,customers\nsgcc,西安,urban,2025-10,500\n"
+    assert cli("customers", "counts", body=body).exit_code == 0
+    outages = OUTAGE_HEADER + (
+        "M1,sgcc,西安,urban,fault,2025-10-05T08:00,2025-10-05T10:00,100,树障,F1\n"
+        "M2,sgcc,宝鸡,rural,planned,2025-10-06T08:00,2025-10-06T09:00,40,检修,F2\n"
+    )
+    assert cli("outages", "import", body=outages).exit_code == 0
+    result = cli("report", "monthly", "2025-10")
+    assert result.exit_code == 0, result.output
+    section = json.loads(result.stdout)["outages"]
+    by_city = {row["city"]: row for row in section["rows"]}
+    assert by_city["西安"]["aihc_hours"] == 0.4  # 200 customer-hours / 500
+    assert by_city["西安"]["fault_customer_hours"] == 200.0
+    assert by_city["宝鸡"]["aihc_hours"] is None  # no count for 宝鸡: figures without indices
+    assert by_city["宝鸡"]["planned_customer_hours"] == 40.0
+    target = tmp_path / "m.xlsx"
+    assert cli("report", "monthly", "2025-10", "-f", "xlsx", "-o", str(target)).exit_code == 0
+    assert "停电-明细" in openpyxl.load_workbook(target).sheetnames

@@ -89,3 +89,19 @@ def reliability_xlsx(report: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def outage_sheets(section: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The monthly / quarterly report's outage tables (L55): per city and area class, and
+    the province."""
+    out = []
+    for title, rows in (("停电-明细", section["rows"]), ("停电-全省", section["province"])):
+        fields = [f for f in HEADERS if any(f in row for row in rows)] or ["customers"]
+        out.append(
+            (
+                title,
+                [HEADERS[f] for f in fields],
+                [[_cell(f, row.get(f)) for f in fields] for row in rows],
+            )
+        )
+    return out

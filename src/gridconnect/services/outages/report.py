@@ -234,13 +234,15 @@ def reliability_report(
     period: ReliabilityPeriod,
     as_of: datetime,
     scope: Scope = EVERYTHING,
+    strict: bool = True,
 ) -> dict[str, Any]:
-    """The report of `period` (to `as_of` when it falls inside it)."""
+    """The report of `period` (to `as_of` when it falls inside it). Not `strict`: a key
+    missing a month's count gets no indices instead of failing the whole report."""
     period = period.as_of(as_of)
     as_of = as_utc(as_of)
     before = period.year_before()
     with Session(engine) as session:
-        current = _sums_for(session, period, as_of, policy.momentary_minutes, scope, True)
+        current = _sums_for(session, period, as_of, policy.momentary_minutes, scope, strict)
         previous = _sums_for(session, before, as_of, policy.momentary_minutes, scope, False)
     rows = []
     for key in sorted(current):
@@ -282,3 +284,22 @@ def _budget(period: ReliabilityPeriod, row: dict[str, Any]) -> dict[str, Any]:
         "budget_used_percent": round(aihc / target * 100, 4),
         "year_elapsed_percent": round(period.hours / period.full_hours * 100, 4),
     }
+
+
+def ledger_section(
+    engine: Engine,
+    policy: ReliabilityPolicy,
+    kind: str,
+    label: str,
+    first: date,
+    last: date,
+    as_of: datetime,
+    scope: Scope = EVERYTHING,
+) -> dict[str, Any]:
+    """The outage figures of the monthly statistics and quarterly analysis (L55): per city
+    and area class, planned vs fault, the indices; keys missing a count get no indices."""
+    period = ReliabilityPeriod(kind, label, first, last)
+    if as_of <= period.start:
+        return {"rows": [], "province": []}
+    report = reliability_report(engine, policy, period, as_of, scope, strict=False)
+    return {"rows": report["rows"], "province": report["rollups"]["province"]}

@@ -186,4 +186,16 @@ def _suspension(values: list[Any]) -> dict[str, Any]:
 def monthly_report(svc: Services, month: str | Period, scope: Scope = EVERYTHING) -> dict[str, Any]:
     """月统计 for `month` (YYYY-MM)."""
     period = parse_month(month) if isinstance(month, str) else month
-    return period_report(svc, period, scope)
+    report = period_report(svc, period, scope)
+    report["outages"] = outage_figures(svc, period, scope)  # outages capability (L55)
+    return report
+
+
+def outage_figures(svc: Services, period: Period, scope: Scope) -> dict[str, Any]:
+    """停电次数和时间 beside the applications (L55): the outage ledger's figures."""
+    from gridconnect.services.outages.report import ledger_section
+
+    return ledger_section(
+        svc.engine, svc.policy.reliability, period.kind, period.label, period.first,
+        period.last, svc.now(), scope,
+    )  # fmt: skip
