@@ -181,6 +181,17 @@ def period_sums(
 ) -> dict[Key, Sums]:
     """Sums per key with N filled in; with `strict`, a missing month count is an error."""
     sums = sum_interruptions(interruptions, start, end, as_of, momentary_minutes)
+    return with_customers(sums, counts, months, strict)
+
+
+def with_customers(
+    sums: Mapping[Key, Sums],
+    counts: Mapping[tuple[Key, str], int],
+    months: list[str],
+    strict: bool = True,
+) -> dict[Key, Sums]:
+    """N (the mean month-end count) filled into each key's sums; keys with counts but no
+    interruption get empty sums."""
     month_set = set(months)
     keys = set(sums) | {key for key, month in counts if month in month_set}
     means, missing = mean_customers(keys, months, counts)
@@ -193,10 +204,16 @@ def period_sums(
         )
     result: dict[Key, Sums] = {}
     for key in keys:
-        row = sums.get(key, Sums())
+        row = sums.get(key) or Sums()
         row.customers = means[key]
         result[key] = row
     return result
+
+
+def merge(into: dict[Key, Sums], other: Mapping[Key, Sums]) -> dict[Key, Sums]:
+    for key, sums in other.items():
+        into.setdefault(key, Sums()).add(sums)
+    return into
 
 
 def rollup(sums: Mapping[Key, Sums], level: str) -> dict[tuple[str, ...], Sums]:

@@ -12,20 +12,24 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import DateTime, Engine, extract, func, or_, select, type_coerce
+from sqlalchemy import DateTime, Engine, func, or_, select, true, tuple_, type_coerce
 from sqlmodel import Session
 
 from gridconnect.config.reliability import ReliabilityPolicy
+from gridconnect.config.vocabulary import AreaClass, City, Company
 from gridconnect.services.context import EVERYTHING, Scope
 from gridconnect.services.outages.indices import (
     Interruption,
     Key,
     Sums,
     figures,
-    period_sums,
+    merge,
     rollup,
+    sum_interruptions,
+    with_customers,
 )
 from gridconnect.services.outages.periods import ReliabilityPeriod
+from gridconnect.services.outages.sql_sums import partly_restored, sql_sums
 from gridconnect.store.outage_tables import (
     CustomerAccountRow,
     CustomerCountRow,
@@ -49,7 +53,11 @@ def _scoped(statement: Any, table: Any, scope: Scope) -> Any:
 
 
 def load_interruptions(
-    session: Session, start: datetime, end: datetime, scope: Scope = EVERYTHING
+    session: Session,
+    start: datetime,
+    end: datetime,
+    scope: Scope = EVERYTHING,
+    only_partial: bool = False,
 ) -> list[Interruption]:
     """Every interruption touching [start, end): one per outage, or one per area restored
     apart plus the rest of the outage."""
@@ -71,6 +79,7 @@ def load_interruptions(
             ).where(
                 OUTAGE.c.start_at < end,
                 or_(OUTAGE.c.end_at.is_(None), OUTAGE.c.end_at > start),
+                partly_restored() if only_partial else true(),
             ),
             OUTAGE,
             scope,
@@ -117,59 +126,60 @@ def _month_end(month: str) -> date:
     return following - timedelta(days=1)
 
 
+def _scope_keys(scope: Scope) -> list[Key]:
+    """Every (company, city, area class) the vocabulary allows inside the scope."""
+    return [
+        (company.value, city.value, area_class.value)
+        for company in Company
+        for city in City
+        for area_class in AreaClass
+        if scope.admits(company.value, city.value)
+    ]
+
+
 def load_counts(
     session: Session, months: list[str], scope: Scope = EVERYTHING
 ) -> dict[tuple[Key, str], int]:
-    """Month-end customers per (key, month): imported counts win over the registry's."""
+    """Month-end customers per (key, month): imported counts win over the registry's.
+
+    The registry is read only for the keys the imported counts do not cover for every
+    month (a province that imports counts never scans its 20 million accounts)."""
     counts: dict[tuple[Key, str], int] = {}
     if not months:
         return counts
-    last = _month_end(months[-1])
-    connected_year = extract("year", ACCOUNT.c.connected_on)
-    connected_month = extract("month", ACCOUNT.c.connected_on)
-    registry = session.execute(
-        _scoped(
-            select(
-                ACCOUNT.c.company,
-                ACCOUNT.c.city,
-                ACCOUNT.c.area_class,
-                connected_year,
-                connected_month,
-                func.count(),
-            )
-            .where(ACCOUNT.c.connected_on <= last)
-            .group_by(
-                ACCOUNT.c.company,
-                ACCOUNT.c.city,
-                ACCOUNT.c.area_class,
-                connected_year,
-                connected_month,
-            ),
-            ACCOUNT,
-            scope,
-        )
-    ).all()
-    by_key: dict[Key, list[tuple[str, int]]] = defaultdict(list)
-    for company, city, area_class, year, month, count in registry:
-        by_key[(company, city, area_class)].append((f"{int(year):04d}-{int(month):02d}", count))
-    for key, connections in by_key.items():
-        for month in months:
-            counts[(key, month)] = sum(n for m, n in connections if m <= month)
     imported = session.execute(
         _scoped(
             select(
-                COUNT.c.company,
-                COUNT.c.city,
-                COUNT.c.area_class,
-                COUNT.c.month,
+                COUNT.c.company, COUNT.c.city, COUNT.c.area_class, COUNT.c.month,
                 COUNT.c.customers,
             ).where(COUNT.c.month.in_(months)),
             COUNT,
             scope,
         )
-    ).all()
+    ).all()  # fmt: skip
+    covered: dict[Key, int] = defaultdict(int)
     for company, city, area_class, month, customers in imported:
         counts[((company, city, area_class), month)] = customers
+        covered[(company, city, area_class)] += 1
+    wanted = [key for key in _scope_keys(scope) if covered.get(key, 0) < len(months)]
+    if not wanted:
+        return counts
+    key_columns = (ACCOUNT.c.company, ACCOUNT.c.city, ACCOUNT.c.area_class)
+    statement = (
+        select(*key_columns, ACCOUNT.c.connected_on, func.count())
+        .where(ACCOUNT.c.connected_on <= _month_end(months[-1]))
+        .group_by(*key_columns, ACCOUNT.c.connected_on)
+    )
+    if len(wanted) < len(_scope_keys(EVERYTHING)):
+        statement = statement.where(tuple_(*key_columns).in_(wanted))
+    by_key: dict[Key, list[tuple[str, int]]] = defaultdict(list)
+    for company, city, area_class, connected_on, count in session.execute(
+        _scoped(statement, ACCOUNT, scope)
+    ):
+        by_key[(company, city, area_class)].append((f"{connected_on:%Y-%m}", count))
+    for key, connections in by_key.items():
+        for month in months:
+            counts.setdefault((key, month), sum(n for m, n in connections if m <= month))
     return counts
 
 
@@ -181,17 +191,22 @@ def _sums_for(
     scope: Scope,
     strict: bool,
 ) -> dict[Key, Sums]:
+    """On PostgreSQL the database sums the outages (the Python path takes the partly
+    restored ones); on SQLite Python sums them all."""
     months = period.months()
-    return period_sums(
-        load_interruptions(session, period.start, period.end, scope),
-        load_counts(session, months, scope),
-        months,
+    cut = min(as_of, period.end)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    python_part = sum_interruptions(
+        load_interruptions(session, period.start, period.end, scope, only_partial=postgres),
         period.start,
         period.end,
-        min(as_of, period.end),
+        cut,
         momentary_minutes,
-        strict=strict,
     )
+    if postgres:
+        database_part = sql_sums(session, period.start, period.end, cut, momentary_minutes, scope)
+        python_part = merge(database_part, python_part)
+    return with_customers(python_part, load_counts(session, months, scope), months, strict)
 
 
 def _change(aihc: float | None, previous: float | None) -> float | None:
