@@ -140,10 +140,13 @@ class OutageLine(_Line):
     def fingerprint(self) -> str:
         """The content's hash: the same external id with another hash is refused."""
         if self._fingerprint is None:
-            data = self.model_dump(mode="json")
-            self._fingerprint = hashlib.sha256(
-                json.dumps(data, sort_keys=True).encode()
-            ).hexdigest()
+            parts = (
+                self.external_id, self.company, self.city, self.area_class, self.kind,
+                self.start.isoformat(), self.end.isoformat() if self.end else "",
+                "" if self.customers is None else str(self.customers), self.cause,
+                ";".join(self.feeders()),
+            )  # fmt: skip
+            self._fingerprint = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
         return self._fingerprint
 
 
