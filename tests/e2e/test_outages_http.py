@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from api_helpers import count_rows
 from freezegun import freeze_time
+from page_helpers import page_sign_in
 
 from integration.outage_helpers import add_counts, add_customers
 
@@ -142,3 +143,36 @@ def test_a_supervisor_reads_the_reliability_figures_and_the_customers_masked(
     assert bad.status_code == 422
     assert bad.json()["details"][0]["field"] == "year"
     assert customers.json()["items"][0]["phone"] == "138****0000"
+
+
+def test_a_failed_notice_and_a_late_planned_outage_are_visible_to_the_supervisor(
+    client, dispatcher, as_user, engine, services
+):
+    import httpx
+
+    from gridconnect.services.outbox import deliver_due
+
+    services.customer_channels = ["http://gateway.test/notices"]
+    add_customers(engine, "F1", 3)
+    planned = fault_body(
+        kind="planned", start="2026-10-03T08:00:00", end="2026-10-03T12:00:00", cause="检修"
+    )
+    with freeze_time(NOW):
+        created = client.post("/api/v1/outages", json=planned, headers=dispatcher)
+    assert created.json()["alerts"] == ["late_notice"]
+    refusing = httpx.Client(transport=httpx.MockTransport(lambda _: httpx.Response(502)))
+    with freeze_time(NOW):
+        assert deliver_due(engine, client=refusing).retrying == 1
+        failures = client.get(
+            "/api/v1/reliability/notice-failures", headers=as_user("supervisor_xa")
+        )
+        late = client.get("/api/v1/reliability/alerts", headers=as_user("supervisor_xa"))
+        page_sign_in(client, "supervisor_xa")
+        page = client.get("/reliability")
+    [failure] = failures.json()
+    assert failure["notice"] == "planned"
+    assert failure["last_error"].startswith("HTTP 502")
+    assert [a["kind"] for a in late.json()] == ["late_notice"]
+    assert page.status_code == 200
+    assert "计划停电通知不足" in page.text
+    assert "通知发送失败（1）" in page.text

@@ -22,7 +22,13 @@ from gridconnect.errors import GridconnectError
 from gridconnect.services.outages.indices import MissingCustomerCount, sum_interruptions
 from gridconnect.services.outages.ledger import post_progress, register, restore
 from gridconnect.services.outages.periods import ReliabilityPeriod, parse_period, year
-from gridconnect.services.outages.queries import list_outages, outage_detail, public_outages
+from gridconnect.services.outages.queries import (
+    list_outages,
+    list_reliability_alerts,
+    notice_failures,
+    outage_detail,
+    public_outages,
+)
 from gridconnect.services.outages.report import load_interruptions, reliability_report
 from gridconnect.services.users import AuthUser
 from gridconnect.timesource import SHANGHAI
@@ -214,6 +220,8 @@ def reliability_page(request: Request, user: AuthUser = SUPERVISOR) -> Response:
     except MissingCustomerCount as exc:
         missing = exc.message
     context = {
+        "alerts": list_reliability_alerts(svc, scope_of(user))[:50],
+        "failures": notice_failures(svc, scope_of(user), 50),
         "report": report,
         "missing": missing,
         "year": period.year,

@@ -10,12 +10,12 @@ from fastapi import APIRouter, Depends, Query
 from gridconnect.api.auth import AuthUser, require, user_scope
 from gridconnect.api.deps import ServicesDep
 from gridconnect.api.permissions import Permission
-from gridconnect.api.schemas.outages import CustomerPage, ReliabilityAlertOut
+from gridconnect.api.schemas.outages import CustomerPage, NoticeFailureOut, ReliabilityAlertOut
 from gridconnect.errors import InvalidInput
 from gridconnect.services.outages.imports import local_instant
 from gridconnect.services.outages.periods import parse_period
 from gridconnect.services.outages.queries import list_customers as find_customers
-from gridconnect.services.outages.queries import list_reliability_alerts
+from gridconnect.services.outages.queries import list_reliability_alerts, notice_failures
 from gridconnect.services.outages.report import reliability_report
 
 router = APIRouter(prefix="/api/v1/reliability", tags=["reliability"])
@@ -53,6 +53,12 @@ def read_reliability(
 def read_reliability_alerts(user: Supervisor, svc: ServicesDep) -> list[dict[str, Any]]:
     """Late notices and yearly budgets running ahead, newest first."""
     return list_reliability_alerts(svc, user_scope(user))
+
+
+@router.get("/notice-failures", response_model=list[NoticeFailureOut])
+def read_notice_failures(user: Supervisor, svc: ServicesDep) -> list[dict[str, Any]]:
+    """Outage notices the customer gateway refused: given up, or retrying after an error."""
+    return notice_failures(svc, user_scope(user))
 
 
 @customers_router.get("", response_model=CustomerPage)

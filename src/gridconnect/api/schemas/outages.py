@@ -185,3 +185,15 @@ class ReliabilityAlertOut(BaseModel):
     detail: dict[str, Any]
     raised_at: datetime
     acknowledged_at: datetime | None
+
+
+class NoticeFailureOut(BaseModel):
+    outage_id: int | None
+    notice: str | None
+    batch: int | None
+    recipients: int
+    city: str
+    state: str
+    attempts: int
+    last_error: str | None
+    next_attempt_at: datetime

@@ -274,3 +274,43 @@ def list_reliability_alerts(svc: Services, scope: Scope) -> list[dict[str, Any]]
         }
         for r in rows
     ]
+
+
+def notice_failures(svc: Services, scope: Scope, limit: int = 200) -> list[dict[str, Any]]:
+    """Outage notices the gateway refused: given up, or still retrying after an error."""
+    from gridconnect.services.outages.notices import NOTICE_TOPIC
+    from gridconnect.store.tables import OutboxRow
+
+    box = cast(Any, OutboxRow).__table__
+    with Session(svc.engine) as session:
+        rows = session.execute(
+            select(box)
+            .where(
+                box.c.topic == NOTICE_TOPIC,
+                or_(box.c.state == "failed", box.c.last_error.is_not(None)),
+                box.c.state != "delivered",
+            )
+            .order_by(box.c.id.desc())
+            .limit(limit * 4)
+        ).all()
+    found = []
+    for row in rows:
+        payload = row.payload or {}
+        outage_id = payload.get("outage")
+        city = payload.get("city", "")
+        if scope.cities is not None and city not in scope.cities:
+            continue
+        found.append(
+            {
+                "outage_id": outage_id,
+                "notice": payload.get("notice"),
+                "batch": payload.get("batch"),
+                "recipients": len(payload.get("recipients", [])),
+                "city": city,
+                "state": row.state,
+                "attempts": row.attempts,
+                "last_error": row.last_error,
+                "next_attempt_at": row.next_attempt_at,
+            }
+        )
+    return found[:limit]
