@@ -17,9 +17,9 @@ from rich.console import Console
 from rich.progress import Progress
 
 from gridconnect.commands.context import cli_services
-from gridconnect.commands.report import Format, FormatOpt, OutputOpt
+from gridconnect.commands.report import CityOpt, CompanyOpt, Format, FormatOpt, OutputOpt
 from gridconnect.errors import GridconnectError
-from gridconnect.services.context import Services
+from gridconnect.services.context import Scope, Services
 from gridconnect.services.outages.imports import (
     ImportResult,
     import_counts,
@@ -125,13 +125,17 @@ def report(
     ] = None,
     fmt: FormatOpt = Format.JSON,
     output: OutputOpt = None,
+    company: CompanyOpt = None,
+    city: CityOpt = None,
 ) -> None:
-    """AIHC (SAIDI), AITC (SAIFI), CAIDI and RS per company, city and area class, with targets."""
+    """AIHC (SAIDI), AITC (SAIFI), CAIDI and RS per company, city and area class, with targets
+    (--city 西安 gives a city's yearly report for its energy bureau)."""
     try:
         with cli_services() as svc:
             period = parse_period(year, quarter, month)
+            scope = Scope(company, tuple(city) if city else None)
             built = reliability_report(
-                svc.engine, svc.policy.reliability, period, _as_of(as_of, svc)
+                svc.engine, svc.policy.reliability, period, _as_of(as_of, svc), scope
             )
     except GridconnectError as exc:
         typer.echo(f"error: {exc.message}", err=True)
