@@ -176,3 +176,14 @@ def test_a_failed_notice_and_a_late_planned_outage_are_visible_to_the_supervisor
     assert page.status_code == 200
     assert "计划停电通知不足" in page.text
     assert "通知发送失败（1）" in page.text
+
+
+def test_a_customer_finds_this_years_outages_by_account_number(client, dispatcher, engine):
+    add_customers(engine, "F1", 2)
+    with freeze_time(NOW):
+        client.post("/api/v1/outages", json=fault_body(cause="雷击"), headers=dispatcher)
+        mine = client.get("/outage-info?account=F1-000001")
+        unknown = client.get("/outage-info?account=NOPE")
+    assert "本年停电记录（1 次）" in mine.text
+    assert "雷击" in mine.text
+    assert "未找到该户号" in unknown.text

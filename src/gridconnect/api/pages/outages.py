@@ -27,6 +27,7 @@ from gridconnect.services.outages.queries import (
     list_reliability_alerts,
     notice_failures,
     outage_detail,
+    outages_of_account,
     public_outages,
 )
 from gridconnect.services.outages.report import load_interruptions, reliability_report
@@ -231,9 +232,19 @@ def reliability_page(request: Request, user: AuthUser = SUPERVISOR) -> Response:
 
 
 @router.get("/outage-info")
-def public_page(request: Request, city: str = "") -> Response:
-    """停电信息: current and planned outages of a city, for everyone."""
+def public_page(request: Request, city: str = "", account: str = "") -> Response:
+    """停电信息: current and planned outages of a city, for everyone; with an account
+    number, this year's outages on that account's feeder."""
     optional_user(request)
     city = city if city in City.codes() else ""
-    items = public_outages(services_of(request), city or None)
-    return render(request, "outage_info.html", {"items": items, "city": city} | _choices())
+    svc = services_of(request)
+    items = public_outages(svc, city or None)
+    account = account.strip()[:32]
+    mine, unknown = None, False
+    if account:
+        try:
+            mine = outages_of_account(svc, account)
+        except GridconnectError:
+            unknown = True
+    context = {"items": items, "city": city, "account": account, "mine": mine}
+    return render(request, "outage_info.html", context | {"unknown": unknown} | _choices())
