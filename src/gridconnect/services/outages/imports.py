@@ -324,7 +324,14 @@ def import_outages(
     result = ImportResult(lines=len(lines) + len({p.split(":")[0] for p in bad}))
     with Session(engine) as session:
         fresh, problems = _new_outages(session, lines, result)
-        registry = registry_counts(session, (f for _, line in fresh for f in line.feeders()))
+        # Only lines without customers, or with several feeders, need the registry.
+        to_count = (
+            f
+            for _, line in fresh
+            if line.customers is None or len(line.feeders()) > 1
+            for f in line.feeders()
+        )
+        registry = registry_counts(session, to_count)
         areas, counting = _customers_per_feeder(fresh, registry)
         if bad or problems or counting:
             everything = bad + problems + counting
