@@ -191,3 +191,16 @@ def test_a_yearly_budget_running_ahead_alerts_once_per_level(services):
     assert alert.kind == "budget_ahead"
     assert alert.detail["budget_used_percent"] == 60.0
     assert len(outbox(services, "reliability_alert")) == 1
+
+
+def test_outage_events_cannot_be_changed_or_deleted(services):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    add_customers(services.engine, "F1", 1)
+    with freeze_time(local(NOW)):
+        register(services, fault(), "d")
+    for statement in ("UPDATE outage_event SET actor = 'x'", "DELETE FROM outage_event"):
+        refused = pytest.raises(DatabaseError, match="outage events are never changed or deleted")
+        with refused, services.engine.begin() as connection:
+            connection.execute(text(statement))

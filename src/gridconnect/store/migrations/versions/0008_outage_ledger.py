@@ -8,7 +8,8 @@ New tables only (the outages capability): `customer_account` (the registry: deno
 notice recipients), `customer_count` (imported month-end counts, winning over the registry
 per key), `outage` with `outage_area` (feeders / transformer areas, partial restorations)
 and `outage_event` (every change appended), and `reliability_alert` (late or failed
-notices, yearly budget running ahead), unique per `dedup_key`.
+notices, yearly budget running ahead), unique per `dedup_key`. Like the applications' audit
+trail (0004), `outage_event` is append-only: triggers refuse UPDATE and DELETE.
 """
 
 from collections.abc import Sequence
@@ -158,9 +159,41 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_reliability_alert_scope", ["company", "city", "acknowledged_at"], unique=False
         )
+    _outage_events_append_only()
+
+
+OUTAGE_EVENT_MESSAGE = "outage events are never changed or deleted"
+
+
+def _outage_events_append_only() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            f"""
+            CREATE FUNCTION outage_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION '{OUTAGE_EVENT_MESSAGE}' USING ERRCODE = 'restrict_violation';
+            END $$
+            """
+        )
+        op.execute(
+            "CREATE TRIGGER outage_event_append_only BEFORE UPDATE OR DELETE ON outage_event "
+            "FOR EACH ROW EXECUTE FUNCTION outage_event_append_only()"
+        )
+    else:
+        for verb in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER outage_event_no_{verb.lower()} BEFORE {verb} ON outage_event "
+                f"BEGIN SELECT RAISE(ABORT, '{OUTAGE_EVENT_MESSAGE}'); END"
+            )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER outage_event_append_only ON outage_event")
+        op.execute("DROP FUNCTION outage_event_append_only()")
+    else:
+        op.execute("DROP TRIGGER outage_event_no_update")
+        op.execute("DROP TRIGGER outage_event_no_delete")
     with op.batch_alter_table("reliability_alert", schema=None) as batch_op:
         batch_op.drop_index("ix_reliability_alert_scope")
 
