@@ -187,3 +187,28 @@ def test_a_customer_finds_this_years_outages_by_account_number(client, dispatche
     assert "本年停电记录（1 次）" in mine.text
     assert "雷击" in mine.text
     assert "未找到该户号" in unknown.text
+
+
+def test_a_connected_application_becomes_a_customer_account_with_its_feeder(
+    client, as_user, services, engine
+):
+    from factories import advance_to_end, receive
+
+    open_app = receive(services, "lv_residential", city="西安")
+    connected = advance_to_end(services, receive(services, "lv_residential", city="西安"))
+    assert connected.status == "connected"
+    url = "/api/v1/customers/from-application/{}"
+    body = {"feeder": "F7", "transformer_area": "T7-2"}
+    clerk = as_user("clerk_xa")
+    too_early = client.post(url.format(open_app.id), json=body, headers=clerk)
+    created = client.post(url.format(connected.id), json=body, headers=clerk)
+    refused = client.post(url.format(connected.id), json=body, headers=as_user("supervisor_xa"))
+    assert too_early.status_code == 409
+    assert too_early.json()["code"] == "not_connected"
+    assert created.status_code == 200, created.text
+    account = created.json()
+    assert account["account"] == connected.number
+    assert account["feeder"] == "F7"
+    assert "****" in account["phone"]
+    assert refused.status_code == 403
+    assert count_rows(engine, "customer_account") == 1

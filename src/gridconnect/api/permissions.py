@@ -30,6 +30,7 @@ class Permission(StrEnum):
     READ_OUTAGES = "outages.read"  # the outage ledger of one's company and cities
     RECORD_OUTAGES = "outages.record"  # register, progress, restore, correct (dispatchers)
     READ_CUSTOMERS = "customers.read"  # the customer registry (phones masked)
+    RECORD_CONNECTIONS = "customers.connect"  # a connected application's feeder (装表接电)
 
 
 ROLES_FOR: dict[Permission, frozenset[str]] = {
@@ -46,6 +47,7 @@ ROLES_FOR: dict[Permission, frozenset[str]] = {
     Permission.READ_OUTAGES: frozenset({"dispatcher", "supervisor", "admin"}),
     Permission.RECORD_OUTAGES: frozenset({"dispatcher"}),
     Permission.READ_CUSTOMERS: frozenset({"dispatcher", "supervisor", "admin"}),
+    Permission.RECORD_CONNECTIONS: frozenset({"clerk", "dispatcher"}),
 }
 
 

@@ -5,17 +5,29 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from gridconnect.api.auth import AuthUser, require, user_scope
+from gridconnect.api.content import require_json
 from gridconnect.api.deps import ServicesDep
 from gridconnect.api.permissions import Permission
-from gridconnect.api.schemas.outages import CustomerPage, NoticeFailureOut, ReliabilityAlertOut
+from gridconnect.api.schemas.outages import (
+    ConnectionIn,
+    CustomerOut,
+    CustomerPage,
+    NoticeFailureOut,
+    ReliabilityAlertOut,
+)
 from gridconnect.errors import InvalidInput
+from gridconnect.services.outages.connections import account_from_application
 from gridconnect.services.outages.imports import local_instant
 from gridconnect.services.outages.periods import parse_period
 from gridconnect.services.outages.queries import list_customers as find_customers
-from gridconnect.services.outages.queries import list_reliability_alerts, notice_failures
+from gridconnect.services.outages.queries import (
+    list_reliability_alerts,
+    mask_phone,
+    notice_failures,
+)
 from gridconnect.services.outages.report import reliability_report
 
 router = APIRouter(prefix="/api/v1/reliability", tags=["reliability"])
@@ -23,6 +35,7 @@ customers_router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
 
 Supervisor = Annotated[AuthUser, Depends(require(Permission.READ_REPORTS))]
 CustomerReader = Annotated[AuthUser, Depends(require(Permission.READ_CUSTOMERS))]
+Connector = Annotated[AuthUser, Depends(require(Permission.RECORD_CONNECTIONS))]
 Period = Annotated[str | None, Query(max_length=8)]
 
 
@@ -73,3 +86,21 @@ def list_customers(
     """Customer accounts of your company and cities; phones masked."""
     items, total = find_customers(svc, user_scope(user), feeder, account, limit, offset)
     return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+@customers_router.post(
+    "/from-application/{application_id}",
+    response_model=CustomerOut,
+    dependencies=[Depends(require_json)],
+)
+def record_connection(
+    application_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
+    body: ConnectionIn,
+    user: Connector,
+    svc: ServicesDep,
+) -> dict[str, Any]:
+    """The feeder and transformer area of a connected application: its customer account."""
+    row = account_from_application(
+        svc, application_id, body.feeder, body.transformer_area, user_scope(user)
+    )
+    return row.model_dump() | {"phone": mask_phone(row.phone)}

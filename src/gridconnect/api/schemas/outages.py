@@ -197,3 +197,10 @@ class NoticeFailureOut(BaseModel):
     attempts: int
     last_error: str | None
     next_attempt_at: datetime
+
+
+class ConnectionIn(Strict):
+    """Where a connected application's meter hangs (recorded at 装表接电)."""
+
+    feeder: Code
+    transformer_area: Code | None = None
