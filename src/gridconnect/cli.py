@@ -14,6 +14,7 @@ from gridconnect.commands.demo import demo_app
 from gridconnect.commands.export import export_app
 from gridconnect.commands.files import files_app
 from gridconnect.commands.gov import gov_app  # govlink
+from gridconnect.commands.outages import customers_app, outages_app, reliability_app  # outages
 from gridconnect.commands.policy import policy_app
 from gridconnect.commands.report import report_app
 from gridconnect.commands.sla import sla_app
@@ -39,6 +40,10 @@ app.add_typer(capacity_app, name="capacity")
 app.add_typer(plans_app, name="plans")
 app.add_typer(gov_app, name="gov")  # govlink
 app.add_typer(tickets_app, name="tickets")  # selfservice
+# outages capability: the customer registry, the outage ledger and the reliability report
+app.add_typer(customers_app, name="customers")
+app.add_typer(outages_app, name="outages")
+app.add_typer(reliability_app, name="reliability")
 
 
 @app.callback()

@@ -27,6 +27,8 @@ STAFF = {
     "supervisor_xa": ("supervisor", "sgcc", ["西安"]),
     "supervisor_yl": ("supervisor", "sgcc", ["榆林"]),
     "admin": ("admin", None, []),
+    # outages capability
+    "dispatcher_xa": ("dispatcher", "sgcc", ["西安"]),
 }
 
 

@@ -63,6 +63,7 @@ EXAMPLES = int(os.environ.get("GRIDCONNECT_SCHEMATHESIS_EXAMPLES", "6"))
 # Every role, and nobody signed in. The administrator's own account cannot be deactivated
 # by a generated request (the last active administrator is protected), so it stays usable.
 CALLERS = ("clerk_xa", "supervisor_xa", "admin", None)
+CALLERS = (*CALLERS, "dispatcher_xa")  # outages capability
 
 
 @schema.parametrize()

@@ -80,9 +80,9 @@ def test_the_app_starts_the_scheduler_with_its_lifespan_and_stops_it_after(
     with TestClient(app):
         [scheduler] = built
         assert scheduler.running
-        # command centre: the breach risk forecast runs beside the scan
+        # the breach risk forecast (command centre) and the outage budgets run beside the scan
         jobs_run = {job.id for job in scheduler.get_jobs()}
-        assert jobs_run == {"sla_scan", "outbox", "breach_risk"}
+        assert jobs_run == {"sla_scan", "outbox", "breach_risk", "reliability_budget"}
     assert not scheduler.running
 
 

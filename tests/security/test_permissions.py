@@ -24,6 +24,9 @@ PUBLIC_API = {
     "/api/v1/calendar/add",  # the working-day calendar is public arithmetic
     "/api/v1/calendar/count",
     "/api/v1/calendar/{date}",
+    # outages capability: current and planned outages (停电信息), no personal data
+    "/api/v1/public/outages",
+    "/api/v1/public/outages/account/{account}",
 }
 SIGNED_IN_API = {"/api/v1/auth/me", "/api/v1/auth/logout"}
 # govlink: no user but the platform's HMAC signature (tests/security/test_gov_signatures.py)
@@ -52,7 +55,9 @@ PUBLIC_PAGES |= {"/status/recover", "/status/recover/verify", "/status/recovered
 # selfservice: the customer's own application, behind the cookie a proven code opens
 PUBLIC_PAGES |= {"/my/documents", "/my/cancel", "/my/documents/{document_id}", "/my/rating"}
 PUBLIC_PAGES |= {"/my/tickets"}
+PUBLIC_PAGES |= {"/outage-info"}  # outages capability: 停电信息, no personal data
 ROLE_USERS = {"clerk": "clerk_xa", "supervisor": "supervisor_xa", "admin": "admin"}
+ROLE_USERS["dispatcher"] = "dispatcher_xa"  # outages capability
 
 
 def _permission(route: APIRoute) -> Permission | None:
@@ -117,7 +122,7 @@ def _answers(app: Any, staff: dict[str, str]) -> dict[tuple[str, str, str], int]
             ).json()["access_token"]
             bearer = {"Authorization": f"Bearer {token}"}
             page_sign_in(client, name)
-            csrf = csrf_of(client, "/workbench")
+            csrf = csrf_of(client, "/")  # a page every role may open (dispatchers: no /workbench)
             for route, method, _ in routes:
                 url = _url(route.path)
                 if _is_page(route):

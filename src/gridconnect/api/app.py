@@ -16,7 +16,7 @@ from gridconnect.api.errors import install_error_handlers
 from gridconnect.api.input_guard import ControlCharacterGuard
 from gridconnect.api.limits import BodySizeLimit
 from gridconnect.api.pages import install_pages
-from gridconnect.api.routers import (
+from gridconnect.api.routers import (  # outages capability
     admin,
     alert_inbox,  # command centre
     alerts,
@@ -28,7 +28,9 @@ from gridconnect.api.routers import (
     documents,
     exports,
     health,
+    outages,
     public,
+    reliability,
     reports,
     selfservice,  # selfservice
     standards,
@@ -125,6 +127,15 @@ def create_app(
     ):
         describe_errors(module.router)
         app.include_router(module.router)
+    # outages capability: the outage ledger, reliability figures, the customer registry
+    for extra in (
+        outages.router,
+        outages.public_router,
+        reliability.router,
+        reliability.customers_router,
+    ):
+        describe_errors(extra)
+        app.include_router(extra)
     install_pages(app)
     install_docs(app)
     return app

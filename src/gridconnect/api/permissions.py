@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-ROLES = ("clerk", "supervisor", "admin")
+# dispatcher (outages capability): records outages, scoped to a company and cities like a clerk
+ROLES = ("clerk", "supervisor", "admin", "dispatcher")
 
 
 class Permission(StrEnum):
@@ -30,6 +31,11 @@ class Permission(StrEnum):
     # command centre: supervision orders (督办)
     ISSUE_ORDERS = "orders.issue"  # order an action on an application, by a deadline
     ANSWER_ORDERS = "orders.answer"  # answer an order on the application
+    # outages capability
+    READ_OUTAGES = "outages.read"  # the outage ledger of one's company and cities
+    RECORD_OUTAGES = "outages.record"  # register, progress, restore, correct (dispatchers)
+    READ_CUSTOMERS = "customers.read"  # the customer registry (phones masked)
+    RECORD_CONNECTIONS = "customers.connect"  # a connected application's feeder (装表接电)
 
 
 ROLES_FOR: dict[Permission, frozenset[str]] = {
@@ -47,6 +53,11 @@ ROLES_FOR: dict[Permission, frozenset[str]] = {
     # command centre: supervision orders (督办)
     Permission.ISSUE_ORDERS: frozenset({"supervisor"}),
     Permission.ANSWER_ORDERS: frozenset({"clerk"}),
+    # outages capability
+    Permission.READ_OUTAGES: frozenset({"dispatcher", "supervisor", "admin"}),
+    Permission.RECORD_OUTAGES: frozenset({"dispatcher"}),
+    Permission.READ_CUSTOMERS: frozenset({"dispatcher", "supervisor", "admin"}),
+    Permission.RECORD_CONNECTIONS: frozenset({"clerk", "dispatcher"}),
 }
 
 

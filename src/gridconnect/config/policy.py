@@ -151,6 +151,7 @@ def _to_domain(file: PolicyFile) -> Policy:
             min_cases=file.breach_risk.min_cases,
             history_days=file.breach_risk.history_days,
         ),
+        reliability=file.reliability,  # outages capability
     )
 
 

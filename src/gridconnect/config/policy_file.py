@@ -31,6 +31,7 @@ from pydantic_core import PydanticCustomError
 from gridconnect.config import conditions
 from gridconnect.config.gov_modes import GovApprovalModeFile
 from gridconnect.config.policy_model import FULL_PROCESS, GOV_APPROVAL, STAGE_PREFIX
+from gridconnect.config.reliability import DEFAULT_RELIABILITY, ReliabilityPolicy  # outages
 from gridconnect.config.vocabulary import AreaClass, City, Company, Kind, Supply
 
 Text = Annotated[str, Field(min_length=1, pattern=r"\S")]
@@ -382,6 +383,8 @@ class PolicyFile(Section):
     gov_approval_modes: list[GovApprovalModeFile] = []
     # command centre: the breach risk forecast
     breach_risk: BreachRiskFile = BreachRiskFile()
+    # outages capability: targets, notice clocks and margins of the outage ledger
+    reliability: ReliabilityPolicy = DEFAULT_RELIABILITY
 
     @field_validator("kinds")
     @classmethod

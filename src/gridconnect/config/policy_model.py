@@ -17,6 +17,7 @@ from gridconnect.config import conditions as rule_conditions
 from gridconnect.config.conditions import CONDITION_KEYS as CONDITION_KEYS
 from gridconnect.config.gov_modes import GovApprovalMode
 from gridconnect.config.plans_policy import CapacityPublication, ChargeItem, LvCapacityCeiling
+from gridconnect.config.reliability import DEFAULT_RELIABILITY, ReliabilityPolicy  # outages
 from gridconnect.config.vocabulary import (
     AreaClass,
     City,
@@ -258,6 +259,8 @@ class Policy:
     gov_approval_modes: tuple[GovApprovalMode, ...] = ()
     #: command centre: when a running clock counts as at risk of breaching
     breach_risk: BreachRiskSpec = BreachRiskSpec()
+    # outages capability: the [reliability] section (targets, notice clocks)
+    reliability: ReliabilityPolicy = field(default=DEFAULT_RELIABILITY, hash=False)
 
     # -- kinds, stages, documents -------------------------------------------------
     def kind(self, kind: str) -> KindSpec:

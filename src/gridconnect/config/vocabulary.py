@@ -166,3 +166,23 @@ class LicenceType(Labelled):
 class LeadSource(Labelled):
     MARKET_REGISTRATION = "market_registration", "新登记企业（市场监管）"
     PROJECT_APPROVAL = "project_approval", "立项审批项目"
+
+
+# -- outages capability ----------------------------------------------------------------
+class OutageKind(Labelled):
+    PLANNED = "planned", "计划停电"
+    FAULT = "fault", "故障停电"
+    LIMITED = "limited", "限电"
+
+
+class OutageNotice(Labelled):
+    """What a notice to the customers of an outage says (L50)."""
+
+    PLANNED = "planned", "停电计划"
+    FAULT = "fault", "故障停电"
+    PROGRESS = "progress", "抢修进度"
+    RESTORED = "restored", "恢复送电"
+
+
+#: The dispatcher (调度/运维) role: records outages, scoped to a company and cities.
+DISPATCHER_ROLE = "dispatcher"

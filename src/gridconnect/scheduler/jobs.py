@@ -95,6 +95,15 @@ def build_scheduler(engine: Engine, settings: Settings, blocking: bool = False) 
         name="breach risk forecast",
         replace_existing=True,
     )
+    # outages capability: the yearly outage budgets, checked every hour
+    scheduler.add_job(
+        run_budget_scan,
+        IntervalTrigger(seconds=BUDGET_INTERVAL_SECONDS, timezone=SHANGHAI),
+        args=[engine, settings],
+        id=BUDGET_JOB,
+        name="outage budget scan",
+        replace_existing=True,
+    )
     return scheduler
 
 
@@ -121,3 +130,17 @@ def run_risk_scan(services: Services) -> None:
     result = scan_risks_of(services)
     if result.alerts:
         log.info("risk scan: %d at-risk alerts raised", len(result.alerts))
+
+
+# -- outages capability -------------------------------------------------------------------
+BUDGET_JOB = "reliability_budget"
+BUDGET_INTERVAL_SECONDS = 3600
+
+
+def run_budget_scan(engine: Engine, settings: Settings) -> None:
+    """Alert (once per city, class and level) when a yearly outage budget runs ahead."""
+    from gridconnect.services.outages.budget import scan_budgets
+
+    result = scan_budgets(build_services(engine, settings))
+    if result.raised:
+        log.info("outage budget scan: %d alert(s) raised", result.raised)

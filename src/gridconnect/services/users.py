@@ -27,7 +27,8 @@ from gridconnect.store.auth_tables import UserRow
 from gridconnect.timesource import now
 from gridconnect.workflow.model import CITIES, COMPANIES
 
-ROLES = ("clerk", "supervisor", "admin")
+# dispatcher (outages capability): records outages, scoped to a company and cities like a clerk
+ROLES = ("clerk", "supervisor", "admin", "dispatcher")
 MIN_PASSWORD_LENGTH = 8
 # argon2id at t=3, m=64 MiB, p=4 (RFC 9106's low-memory profile), named so no library default
 # can lower it. The test suite swaps in a cheap hasher (tests/fast_hashing.py); nothing here can.

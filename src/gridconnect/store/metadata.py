@@ -10,3 +10,6 @@ from gridconnect.store import auth_tables, report_tables, tables  # noqa: F401
 from gridconnect.store import plan_tables as plan_tables  # issue 16: plans, charges, capacity
 
 metadata = SQLModel.metadata
+
+# outages capability: the outage ledger's tables
+from gridconnect.store import outage_tables  # noqa: E402, F401

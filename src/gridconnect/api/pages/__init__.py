@@ -17,6 +17,7 @@ from gridconnect.api.pages import (
     application,
     clerk,
     orders,  # command centre
+    outages,  # outages capability
     public,
     selfservice,  # selfservice
     staff,
@@ -51,3 +52,5 @@ def install_pages(app: FastAPI) -> None:
         tickets,
     ):
         app.include_router(module.router, dependencies=[Depends(bind_page_dependencies)])
+    # outages capability: dispatcher, reliability and public outage pages
+    app.include_router(outages.router, dependencies=[Depends(bind_page_dependencies)])

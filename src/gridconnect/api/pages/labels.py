@@ -78,7 +78,9 @@ EVENT_NAMES = MappingProxyType(
         "access_code_issued": "重新发放查询码",
     }
 )
-ROLE_NAMES = MappingProxyType({"clerk": "受理员", "supervisor": "主管", "admin": "管理员"})
+ROLE_NAMES = MappingProxyType(
+    {"clerk": "受理员", "supervisor": "主管", "admin": "管理员", "dispatcher": "调度员"}
+)
 CAPACITY_UNIT_NAMES = MappingProxyType({"kW": "千瓦", "kVA": "千伏安"})
 ALERT_LEVEL_NAMES = MappingProxyType(
     {

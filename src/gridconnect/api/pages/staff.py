@@ -21,6 +21,7 @@ from gridconnect.services.users import end_sessions
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
 HOME_OF_ROLE = {"clerk": "/workbench", "supervisor": "/supervisor", "admin": "/admin"}
+HOME_OF_ROLE["dispatcher"] = "/outages"  # outages capability
 
 
 def safe_next(target: str | None) -> str | None:

@@ -52,7 +52,7 @@ class Token(BaseModel):
 class UserCreate(Strict):
     username: Annotated[str, NoControl, Field(min_length=1, max_length=64)]
     password: Annotated[str, NoControl, Field(min_length=8, max_length=200)]
-    role: Literal["clerk", "supervisor", "admin"]
+    role: Literal["clerk", "supervisor", "admin", "dispatcher"]
     company: Company | None = None
     cities: list[City] = Field(default_factory=list, max_length=len(City))
 

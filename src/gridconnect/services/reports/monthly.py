@@ -206,4 +206,15 @@ def monthly_report(svc: Services, month: str | Period, scope: Scope = EVERYTHING
     from gridconnect.services.govlink.statistics import department_times
 
     report["gov_departments"] = department_times(svc, scope, period.start, period.end)
+    report["outages"] = outage_figures(svc, period, scope)  # outages capability (L55)
     return report
+
+
+def outage_figures(svc: Services, period: Period, scope: Scope) -> dict[str, Any]:
+    """停电次数和时间 beside the applications (L55): the outage ledger's figures."""
+    from gridconnect.services.outages.report import ledger_section
+
+    return ledger_section(
+        svc.engine, svc.policy.reliability, period.kind, period.label, period.first,
+        period.last, svc.now(), scope,
+    )  # fmt: skip

@@ -13,7 +13,7 @@ from gridconnect.services.context import EVERYTHING, Scope, Services
 from gridconnect.services.reports import queries as q
 from gridconnect.services.reports.dialect import Dialect, prepare
 from gridconnect.services.reports.dialect import instant as _iso
-from gridconnect.services.reports.monthly import period_report
+from gridconnect.services.reports.monthly import outage_figures, period_report
 from gridconnect.services.reports.periods import Period, parse_quarter
 from gridconnect.timesource import local_date
 
@@ -123,4 +123,5 @@ def quarterly_report(
         "late": today > due,
         "days_late": max((today - due).days, 0),
     }
+    report["outages"] = outage_figures(svc, period, scope)  # outages capability (L55)
     return report

@@ -286,6 +286,11 @@ def sheets(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]
         add("最长在途", LONGEST, report["longest_open"])
         add("超期原因", BREACHES, report["breaches"])
         add("报送期限", DUE, [report["due"]])
+    # outages capability: 停电次数和时间 (L55), the outage ledger's figures
+    if "outages" in report:
+        from gridconnect.services.outages.render import outage_sheets
+
+        out.extend(outage_sheets(report["outages"]))
     return out
 
 

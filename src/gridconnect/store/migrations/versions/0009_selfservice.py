@@ -1,7 +1,7 @@
 """customers' self-service: one-time codes that recover a lost access code
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-27 04:40:00
 
 `recovery_challenge` holds each one-time code sent to an application's phone (its HMAC,
@@ -19,7 +19,7 @@ from alembic import op
 import gridconnect.store.types
 
 revision: str = "0009"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
