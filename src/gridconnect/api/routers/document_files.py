@@ -21,7 +21,13 @@ Reader = Annotated[AuthUser, Depends(require(Permission.READ_APPLICATIONS))]
     "/{application_id}/documents/{document_id}/file",
     response_class=FileResponse,
     responses={
-        200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}},
+        200: {
+            "description": "the stored file, inline for PDF and images",
+            "content": {
+                media: {"schema": {"type": "string", "format": "binary"}}
+                for media in ("application/pdf", "image/jpeg", "image/png")
+            },
+        },
         **errors(DocumentFileNotFound),
     },
 )

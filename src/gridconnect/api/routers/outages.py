@@ -22,6 +22,7 @@ from gridconnect.api.schemas.outages import (
     RestorationIn,
 )
 from gridconnect.config.vocabulary import City, OutageKind
+from gridconnect.errors import NotFound
 from gridconnect.services.context import Services
 from gridconnect.services.outages.ledger import (
     Change,
@@ -159,7 +160,9 @@ def read_public_outages(svc: ServicesDep, city: City | None = None) -> list[dict
     return public_outages(svc, str(city) if city else None)
 
 
-@public_router.get("/account/{account}", response_model=list[PublicOutage])
+@public_router.get(
+    "/account/{account}", response_model=list[PublicOutage], responses=errors(NotFound)
+)
 def read_account_outages(
     account: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^\S+$")],
     svc: ServicesDep,
