@@ -15,6 +15,7 @@ from gridconnect.api.errors import install_error_handlers
 from gridconnect.api.input_guard import ControlCharacterGuard
 from gridconnect.api.limits import BodySizeLimit
 from gridconnect.api.pages import install_pages
+from gridconnect.api.request_metrics import RequestMetrics
 from gridconnect.api.routers import (
     admin,
     alerts,
@@ -24,6 +25,7 @@ from gridconnect.api.routers import (
     documents,
     exports,
     health,
+    metrics,
     public,
     reports,
     standards,
@@ -107,4 +109,7 @@ def create_app(
         app.include_router(module.router, responses=ERROR_RESPONSES)
     install_pages(app)
     install_docs(app)
+    # perf (issue 19): /metrics (not public) and the request latency it reports
+    app.router.routes.append(metrics.route)
+    app.add_middleware(RequestMetrics)
     return app

@@ -17,6 +17,7 @@ from gridconnect.services.applications import (
 )
 from gridconnect.services.context import Services
 from gridconnect.services.users import UserExists, add_user
+from gridconnect.store.maintenance import analyse
 from gridconnect.timesource import now
 from gridconnect.workflow.intake import NewApplication
 from gridconnect.workflow.model import Application, Customer
@@ -50,6 +51,8 @@ def demo(
             except UserExists:
                 typer.echo(f"user {username} exists")
         made = _applications(services, applications, random.Random(seed))
+        # A bulk load: PostgreSQL has no statistics for these rows until autovacuum comes by.
+        analyse(services.engine)
         typer.echo(f"{made} applications")
 
 

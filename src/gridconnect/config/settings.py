@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     login_attempts_per_client: int = Field(default=20, gt=0)
     login_window_seconds: int = Field(default=900, gt=0)
     max_concurrent_password_checks: int = Field(default=2, gt=0)
+    # perf (issue 19): operations. /metrics wants this as a bearer token; unset, only a
+    # client on this machine (not through a proxy) may scrape.
+    metrics_token: SecretStr | None = None
+    # "json": one JSON object per log line (for a log shipper); "text" for people.
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("database_url")
     @classmethod

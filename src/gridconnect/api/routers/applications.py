@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, status
+from starlette.concurrency import run_in_threadpool
 
 from gridconnect.api.auth import AuthUser, require, user_scope
 from gridconnect.api.content import require_json
@@ -41,7 +42,7 @@ router = APIRouter(prefix="/api/v1/applications", tags=["applications"])
 NUMBER_PATTERN = r"^[A-Z]+-[0-9]{4}-[0-9]{6,}$"
 
 
-def _application_id(
+async def _application_id(
     svc: ServicesDep,
     application_id: Annotated[
         str,
@@ -59,7 +60,7 @@ def _application_id(
                 [{"field": "application_id", "message": "at most 2147483647"}],
             )
         return int(application_id)
-    found = application_id_of(svc, application_id)
+    found = await run_in_threadpool(application_id_of, svc, application_id)
     if found is None:
         raise NotFound(f"no application {application_id}")
     return found
@@ -82,7 +83,9 @@ def view(svc: Services, app: Application) -> dict[str, Any]:
     response_model=ApplicationPublic,
     dependencies=JSON_ONLY,
 )
-def create_application(body: ApplicationCreate, user: Clerk, svc: ServicesDep) -> dict[str, Any]:
+async def create_application(
+    body: ApplicationCreate, user: Clerk, svc: ServicesDep
+) -> dict[str, Any]:
     """Register an application received at the service hall (company from the clerk)."""
     if body.city not in user.cities:
         raise InvalidInput(
@@ -90,12 +93,15 @@ def create_application(body: ApplicationCreate, user: Clerk, svc: ServicesDep) -
             [{"field": "city", "message": f"must be one of {'、'.join(user.cities)}"}],
         )
     assert user.company is not None
-    app = receive_application(svc, body.command(user.company), actor=user.username)
-    return view(svc, app)
+    command = body.command(user.company)
+    # One thread hand-off for the blocking work; the response is checked in the event loop.
+    return await run_in_threadpool(
+        lambda: view(svc, receive_application(svc, command, actor=user.username))
+    )
 
 
 @router.get("", response_model=ApplicationPage)
-def list_applications(
+async def list_applications(
     user: Reader,
     svc: ServicesDep,
     stage: Annotated[str | None, Query(max_length=32)] = None,
@@ -117,22 +123,25 @@ def list_applications(
     filters = Filters(
         stage=stage, city=city, status=status_, clock_state=clock_state, number=number
     )
-    items, total = find_applications(svc, user_scope(user), filters, sort, limit, offset)
+    items, total = await run_in_threadpool(
+        find_applications, svc, user_scope(user), filters, sort, limit, offset
+    )
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 @router.get("/{application_id}", response_model=ApplicationPublic)
-def read_application(application_id: AppId, user: Reader, svc: ServicesDep) -> dict[str, Any]:
+async def read_application(application_id: AppId, user: Reader, svc: ServicesDep) -> dict[str, Any]:
     """One application with its stages, documents, missing documents, actions and clocks."""
-    return view(svc, get_application(svc, application_id, user_scope(user)))
+    scope = user_scope(user)
+    return await run_in_threadpool(lambda: view(svc, get_application(svc, application_id, scope)))
 
 
 @router.get("/{application_id}/events", response_model=list[EventOut])
-def list_application_events(
+async def list_application_events(
     application_id: AppId, user: Reader, svc: ServicesDep
 ) -> list[dict[str, Any]]:
     """The audit trail, oldest first (hash-chained)."""
-    return application_events(svc, application_id, user_scope(user))
+    return await run_in_threadpool(application_events, svc, application_id, user_scope(user))
 
 
 def _act(
