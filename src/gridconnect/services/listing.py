@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from gridconnect.services.applications import get_application
 from gridconnect.services.context import Scope, Services
 from gridconnect.services.views import application_view
+from gridconnect.store.reading import APPLICATION, read_applications
 from gridconnect.store.tables import ApplicationRow, ClockRow, EventRow
 
 Sort = Literal["due", "newest", "oldest"]
@@ -72,11 +73,11 @@ def list_applications(
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of application views in the caller's scope, and how many match in all."""
-    with svc.unit_of_work() as uow:
+    with svc.engine.connect() as connection:
         total_query = _scoped(select(func.count()).select_from(ApplicationRow), scope, filters)
-        total = int(uow.session.execute(total_query).scalar_one())
+        total = int(connection.execute(total_query).scalar_one())
         # The page's rows themselves (not their ids, then the rows): one round trip fewer.
-        page_query = _scoped(select(ApplicationRow), scope, filters)
+        page_query = _scoped(select(APPLICATION), scope, filters)
         if sort == "due":
             # The most urgent first: the earliest due of the clocks still running or paused.
             next_due = (
@@ -95,8 +96,8 @@ def list_applications(
             page_query = page_query.order_by(col(ApplicationRow.id))
         else:
             page_query = page_query.order_by(col(ApplicationRow.id).desc())
-        rows = list(uow.session.execute(page_query.limit(limit).offset(offset)).scalars())
-        page = uow.applications.load_rows(rows)
+        rows = connection.execute(page_query.limit(limit).offset(offset)).all()
+        page = read_applications(connection, rows)
     moment = svc.now()
     policy, calendar = svc.policy, svc.calendar
     items = [application_view(policy, calendar, app, moment) for app in page]

@@ -35,6 +35,7 @@ from gridconnect.services.views import (
     notice_view,
     stages_view,
 )
+from gridconnect.store.reading import read_application
 from gridconnect.store.tables import ApplicationRow
 from gridconnect.workflow.intake import NewApplication
 from gridconnect.workflow.model import Application
@@ -90,7 +91,7 @@ def public_status(svc: Services, number: str, code: str | None, secret_key: str)
             raise not_found
         forget(session, limit.subject)
         uow.commit()
-        app = uow.applications.get_by_number(number)
+        app = read_application(session.connection(), number)
     assert app is not None
     return masked_view(svc, app)
 
