@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from gridconnect.services.applications import get_application
 from gridconnect.services.context import Scope, Services
 from gridconnect.services.views import application_view
-from gridconnect.store.reading import APPLICATION, read_applications
+from gridconnect.store.reading import APPLICATION, read_applications, read_only
 from gridconnect.store.tables import ApplicationRow, ClockRow, EventRow
 
 Sort = Literal["due", "newest", "oldest"]
@@ -73,7 +73,7 @@ def list_applications(
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of application views in the caller's scope, and how many match in all."""
-    with svc.engine.connect() as connection:
+    with read_only(svc.engine) as connection:
         total_query = _scoped(select(func.count()).select_from(ApplicationRow), scope, filters)
         total = int(connection.execute(total_query).scalar_one())
         # The page's rows themselves (not their ids, then the rows): one round trip fewer.

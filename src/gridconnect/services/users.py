@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from gridconnect.errors import Conflict, InvalidInput, NotFound
 from gridconnect.services.attempts import Limit, begin_locked, check_and_record, forget, withdraw
 from gridconnect.store.auth_tables import UserRow
+from gridconnect.store.reading import read_only
 from gridconnect.timesource import now
 from gridconnect.workflow.model import CITIES, COMPANIES
 
@@ -177,7 +178,7 @@ def get_user(engine: Engine, user_id: int) -> AuthUser | None:
     if not 1 <= user_id <= MAX_USER_ID:
         return None
     # Every request asks this: a prebuilt Core statement, no ORM session (issue 19).
-    with engine.connect() as connection:
+    with read_only(engine) as connection:
         row = connection.execute(_USER_BY_ID, {"user_id": user_id}).first()
     return _user(row) if row is not None and row.active else None  # type: ignore[arg-type]
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, bindparam, select
+from sqlalchemy import Connection, Engine, Select, Table, bindparam, select
 
 from gridconnect.store.mapping import application_from_rows
 from gridconnect.store.tables import (
@@ -57,6 +57,15 @@ CLOCKS_OF = (
     .outerjoin(PAUSE, PAUSE.c.clock_id == CLOCK.c.id)
     .where(CLOCK.c.application_id.in_(bindparam("ids", expanding=True)))
 )
+
+
+def read_only(engine: Engine) -> Connection:
+    """A connection for reading: in autocommit mode, so no BEGIN and ROLLBACK round trips.
+
+    Nothing is lost by it: at READ COMMITTED (PostgreSQL's default, ours) every statement
+    sees its own snapshot inside a transaction too, and pysqlite begins none for a SELECT.
+    """
+    return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
 
 
 def _part(row: Any, table: Table, prefix: str) -> SimpleNamespace | None:
