@@ -15,12 +15,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, insert, text
 from typer.testing import CliRunner
 
+from factories import receive
 from gridconnect.api.app import create_app
 from gridconnect.api.routers import health
 from gridconnect.cli import app as cli
 from gridconnect.config.settings import Settings, get_settings
 from gridconnect.observability.logs import JsonFormatter
 from gridconnect.observability.metrics import DatabaseCollector, channel_label
+from gridconnect.services.context import Services
 from gridconnect.store.db import is_postgres
 from gridconnect.store.maintenance import analyse, autovacuum_off, backup_sqlite
 from gridconnect.store.tables import OutboxRow
@@ -183,3 +185,31 @@ def test_json_log_lines_are_one_object_each_with_the_exception() -> None:
     assert entry["logger"] == "gridconnect.x"
     assert entry["message"] == "scan 1"
     assert "ValueError: boom" in entry["exception"]
+
+
+def test_a_scheduled_scan_counts_its_duration_and_the_clocks_it_claimed(
+    services: Services,
+) -> None:
+    from prometheus_client import REGISTRY
+
+    from gridconnect.scheduler.jobs import run_scan
+    from gridconnect.services.alert_routing import AlertRecipients
+
+    def sample(name: str, labels: dict[str, str] | None = None) -> float:
+        return REGISTRY.get_sample_value(name, labels or {}) or 0.0
+
+    app = receive(services)
+    past = datetime.now(UTC) - timedelta(minutes=1)
+    with services.engine.begin() as db:
+        running = db.execute(
+            text("UPDATE sla_clock SET due_at = :past WHERE application_id = :id"),
+            {"past": past, "id": app.id},
+        ).rowcount
+    scans = sample("gridconnect_sla_scan_duration_seconds_count")
+    breaches = sample("gridconnect_sla_clocks_claimed_total", {"level": "breach"})
+    raised = sample("gridconnect_alerts_raised_total", {"level": "breach"})
+    run_scan(services.engine, AlertRecipients.of([]))
+    assert sample("gridconnect_sla_scan_duration_seconds_count") == scans + 1
+    assert running >= 1
+    assert sample("gridconnect_sla_clocks_claimed_total", {"level": "breach"}) == breaches + running
+    assert sample("gridconnect_alerts_raised_total", {"level": "breach"}) == raised + running
