@@ -4,7 +4,7 @@ Run by hand (wrk from Debian: `apt-get install wrk`):
 
     .venv/bin/python bench/bench_api.py                          # SQLite in a temp folder
     .venv/bin/python bench/bench_api.py --database-url postgresql+psycopg://...  # emptied!
-    .venv/bin/python bench/bench_api.py --workers 2 --only read   # 1 vs 2 API workers
+    .venv/bin/python bench/bench_api.py --workers 2 --only bare_read read  # 2 vs 1 worker
 
 Seeds `--applications` (1,020) applications as `bench_pages.py` does, then serves the
 product (`gridconnect.api.app:create_app`) and the bare baseline (`bench/baseline_api.py`:
@@ -12,7 +12,8 @@ one SELECT, or one insert and commit) with uvicorn, and loads each target for `-
 per round, every target once per round, `--rounds` rounds (interleaved, so a change in the
 machine's load touches every target alike). Prints requests per second, p50 and p99 (the
 median over the rounds), the ratios the issue sets targets for, and the load average;
-`--write` appends the table and the command to docs/benchmarks.md.
+`--write` appends the table and the command to docs/benchmarks.md. With `--workers N` (N > 1)
+a one-worker copy of the app is loaded in the same rounds (`read_1_worker`) for the ratio.
 
 Targets: `bare_read` GET one row; `read` GET /api/v1/applications/{id} as a clerk;
 `public` the customer's status read with its access code; `list` GET /api/v1/applications
@@ -208,6 +209,10 @@ def main() -> None:
         serve([*api_command, "--factory"], env, api_port),
         serve(uvicorn("baseline_api:app", bare_port, args, 1), env, bare_port),
     ]
+    one_worker_port = free_port()
+    if args.workers > 1:  # the same app with one worker, loaded in the same rounds
+        one_worker = uvicorn("gridconnect.api.app:create_app", one_worker_port, args, 1)
+        servers.append(serve([*one_worker, "--factory"], env, one_worker_port))
     try:
         api, bare = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{bare_port}"
         token = httpx.post(
@@ -232,7 +237,16 @@ def main() -> None:
                 body=json.dumps(NEW_APPLICATION, ensure_ascii=False),
             ),
         }
-        chosen = [targets[name] for name in (args.only or TARGETS)]
+        if args.workers > 1:
+            targets["read_1_worker"] = Target(
+                "read_1_worker",
+                f"http://127.0.0.1:{one_worker_port}/api/v1/applications/{app_id}",
+                clerk,
+            )
+        names = list(args.only or TARGETS)
+        if args.workers > 1 and "read" in names:
+            names.insert(names.index("read") + 1, "read_1_worker")
+        chosen = [targets[name] for name in names]
         for target in chosen:  # warm up; a wrong request fails here, not in the table
             response = httpx.request(
                 "POST" if target.body is not None else "GET",
@@ -260,16 +274,17 @@ def report(args: argparse.Namespace, url: str, chosen: list[Target]) -> None:
 
     def ratio(name: str) -> str:
         pairs = {
-            "read": ("bare_read", "rps"),
-            "public": ("bare_read", "rps"),
-            "write": ("bare_write", "rps"),
-            "list": ("read", "p50_ms"),
+            "read": [("bare_read", "rps"), ("read_1_worker", "rps")],
+            "public": [("bare_read", "rps")],
+            "write": [("bare_write", "rps")],
+            "list": [("read", "p50_ms")],
         }
-        if name not in pairs or pairs[name][0] not in by_name:
-            return "—"
-        other, attr = pairs[name]
-        value = by_name[name].median(attr) / by_name[other].median(attr)
-        return f"{value:.2f}× {'p50 of read' if attr == 'p50_ms' else other}"
+        shown = []
+        for other, attr in pairs.get(name, []):
+            if other in by_name:
+                value = by_name[name].median(attr) / by_name[other].median(attr)
+                shown.append(f"{value:.2f}× {'p50 of read' if attr == 'p50_ms' else other}")
+        return "; ".join(shown) or "—"
 
     table = [
         "| target | req/s | p50 ms | p99 ms | ratio | errors | load (1 min) |",
