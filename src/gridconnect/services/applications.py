@@ -9,7 +9,6 @@ from types import MappingProxyType
 from gridconnect.services.alert_raising import AlertSubject, raise_alert
 from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.services.context import EVERYTHING, Scope, Services
-from gridconnect.store.reading import read_application, read_only
 from gridconnect.store.uow import UnitOfWork
 from gridconnect.timesource import local_date
 from gridconnect.workflow import application as flow
@@ -90,8 +89,7 @@ def receive_application(
 
 def get_application(svc: Services, application_id: int, scope: Scope = EVERYTHING) -> Application:
     """The application to show (read only: no session, prebuilt statements)."""
-    with read_only(svc.engine) as connection:
-        app = read_application(connection, application_id)
+    app = svc.read_application(application_id)
     # Outside the caller's scope answers exactly like an unknown id.
     if app is None or not scope.admits(app.company, app.city):
         raise ApplicationNotFound(
