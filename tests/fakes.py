@@ -112,6 +112,10 @@ class FakeServices(Services):
     def unit_of_work(self) -> FakeUnitOfWork:  # type: ignore[override]
         return FakeUnitOfWork(self.database)
 
+    def read_application(self, application_id: int) -> Application | None:
+        with self.unit_of_work() as uow:
+            return uow.applications.get(application_id)
+
 
 def fake_services(
     policy: Policy, calendar: WorkingCalendar, files: Path, at: datetime

@@ -61,11 +61,16 @@ def serve(
     host: str | None = typer.Option(None, help="Address to bind (default from settings)."),
     port: int | None = typer.Option(None, help="Port (default from settings)."),
     no_scheduler: bool = typer.Option(False, "--no-scheduler", help="Do not run the SLA scan."),
+    workers: int = typer.Option(
+        1, "--workers", min=1, max=64, help="API processes (one per core; see the README)."
+    ),
 ) -> None:
-    """Serve the API and pages, with the SLA scheduler unless --no-scheduler."""
-    import uvicorn
+    """Serve the API and pages, with the SLA scheduler unless --no-scheduler.
 
-    from gridconnect.api.app import create_app
+    With --workers N, N API processes share the port and the scheduler runs once, in the
+    process that supervises them (or in `gridconnect scheduler` processes of its own).
+    """
+    from gridconnect.serving import serve_multiple, serve_single
 
     settings = get_settings()
     try:
@@ -73,14 +78,18 @@ def serve(
     except SettingsError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
-    web = create_app(settings, start_scheduler=not no_scheduler)
-    uvicorn.run(web, host=host or settings.host, port=port or settings.port)
+    address = (host or settings.host, port or settings.port)
+    if workers == 1:
+        serve_single(settings, *address, scheduler=not no_scheduler)
+    else:
+        serve_multiple(settings, *address, workers=workers, scheduler=not no_scheduler)
 
 
 @app.command()
 def scheduler() -> None:
     """Run the SLA scan and the outbox alone (for deployments with several API workers)."""
     from gridconnect.commands.context import cli_services
+    from gridconnect.observability.logs import configure_logging
     from gridconnect.scheduler.jobs import build_scheduler
 
     settings = get_settings()
@@ -88,6 +97,7 @@ def scheduler() -> None:
         f"scheduler: SLA scan every {settings.scan_interval_seconds} s, "
         f"outbox every {settings.outbox_interval_seconds} s (Ctrl-C stops)"
     )
+    configure_logging(settings.log_format)
     with cli_services(settings) as svc, suppress(KeyboardInterrupt, SystemExit):
         build_scheduler(svc.engine, settings, blocking=True).start()
 

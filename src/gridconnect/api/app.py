@@ -16,6 +16,7 @@ from gridconnect.api.errors import install_error_handlers
 from gridconnect.api.input_guard import ControlCharacterGuard
 from gridconnect.api.limits import BodySizeLimit
 from gridconnect.api.pages import install_pages
+from gridconnect.api.request_metrics import RequestMetrics
 from gridconnect.api.routers import (  # outages capability
     admin,
     alert_inbox,  # command centre
@@ -28,6 +29,7 @@ from gridconnect.api.routers import (  # outages capability
     documents,
     exports,
     health,
+    metrics,
     outages,
     public,
     reliability,
@@ -138,4 +140,7 @@ def create_app(
         app.include_router(extra)
     install_pages(app)
     install_docs(app)
+    # perf (issue 19): /metrics (not public) and the request latency it reports
+    app.router.routes.append(metrics.route)
+    app.add_middleware(RequestMetrics)
     return app

@@ -11,7 +11,7 @@ password raise it, so every earlier token stops working at once, bearer and cook
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -134,11 +134,11 @@ def current_user(
 CurrentUser = Annotated[AuthUser, Depends(current_user)]
 
 
-def require(permission: Permission) -> Callable[[AuthUser], AuthUser]:
+def require(permission: Permission) -> Callable[[AuthUser], Awaitable[AuthUser]]:
     """A dependency that lets only roles holding `permission` through (403 for the others)."""
 
     @can_fail(403)
-    def check(user: CurrentUser) -> AuthUser:
+    async def check(user: CurrentUser) -> AuthUser:  # nothing blocks: no thread hand-off
         if not allows(user.role, permission):
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN, f"your role may not do this ({permission.value})"

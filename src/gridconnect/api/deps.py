@@ -3,6 +3,10 @@
 The lifespan builds the Services from the app's Settings (`gridconnect.bootstrap`); every
 route obtains them, and the engine and calendar derived from them, through these
 dependencies, so overriding `get_services` swaps all three.
+
+They are `async def` because none of them blocks: FastAPI runs a plain `def` dependency in
+the thread pool, one hand-off per dependency per request (issue 19 measured anyio's
+hand-off as the largest single item of a read).
 """
 
 from __future__ import annotations
@@ -17,12 +21,12 @@ from gridconnect.config.settings import Settings
 from gridconnect.services.context import Services
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -31,11 +35,11 @@ SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_engine(services: ServicesDep) -> Engine:
+async def get_engine(services: ServicesDep) -> Engine:
     return services.engine
 
 
-def get_calendar(services: ServicesDep) -> WorkingCalendar:
+async def get_calendar(services: ServicesDep) -> WorkingCalendar:
     """The services' calendar (shipped notices plus GRIDCONNECT_CALENDAR_DIR, watched)."""
     return services.calendar
 
@@ -44,7 +48,9 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 CalendarDep = Annotated[WorkingCalendar, Depends(get_calendar)]
 
 
-def bind_page_dependencies(request: Request, services: ServicesDep, settings: SettingsDep) -> None:
+async def bind_page_dependencies(
+    request: Request, services: ServicesDep, settings: SettingsDep
+) -> None:
     """Resolve Services and Settings once per page request, through Depends (so overrides
     apply), for the page helpers that take only the request (`services_of`, `settings_of`)."""
     request.state.services = services

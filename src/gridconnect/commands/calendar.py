@@ -123,7 +123,9 @@ def load(
 def _recompute_sla_clocks() -> None:
     """Deadlines computed from this year's estimate become official: recompute them."""
     from gridconnect.services.sla_recompute import recompute_services
+    from gridconnect.store.maintenance import analyse
 
     with cli_services() as svc:
         result = recompute_services(svc)
+        analyse(svc.engine, ("sla_clock", "sla_clock_pause", "alert"))  # rewritten in bulk
     typer.echo(f"SLA clocks: recomputed ({result})")

@@ -20,6 +20,7 @@ from gridconnect.services.context import Services
 from gridconnect.services.sla_scan import scan
 from gridconnect.services.stall_scan import scan_stalls
 from gridconnect.services.users import UserExists, add_user
+from gridconnect.store.maintenance import analyse
 from gridconnect.timesource import now
 from gridconnect.workflow.intake import NewApplication
 from gridconnect.workflow.model import Application, Customer
@@ -53,6 +54,8 @@ def demo(
             except UserExists:
                 typer.echo(f"user {username} exists")
         made = _applications(services, applications, random.Random(seed))
+        # A bulk load: PostgreSQL has no statistics for these rows until autovacuum comes by.
+        analyse(services.engine)
         typer.echo(f"{made} applications")
         # One scan now, so overdue demo applications show their alerts at once (the
         # scheduler's first run is an interval away).

@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     gov_platform_url: str | None = None
     gov_platform_secret: SecretStr | None = None
     gov_platform_timeout_seconds: float = Field(default=5.0, gt=0)
+    # perf (issue 19): operations. /metrics wants this as a bearer token; unset, only a
+    # client on this machine (not through a proxy) may scrape.
+    metrics_token: SecretStr | None = None
+    # "json": one JSON object per log line (for a log shipper); "text" for people.
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("database_url")
     @classmethod

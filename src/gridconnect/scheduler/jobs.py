@@ -32,13 +32,21 @@ JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None
 
 
 def run_scan(engine: Engine, alert_channels: AlertRecipients) -> None:
+    from gridconnect.observability import metrics
     from gridconnect.services.sla_scan import scan
     from gridconnect.services.stall_scan import scan_stalls
 
-    result = scan(engine, alert_channels=alert_channels)
+    with metrics.SCAN_SECONDS.time():
+        result = scan(engine, alert_channels=alert_channels)
+        stalls = scan_stalls(engine, alert_channels=alert_channels)  # same job: stalls
+    if result.skipped:
+        metrics.SCANS_SKIPPED.inc()
+    claimed = (("warning", result.warned), ("breach", result.breached), ("stall", stalls.stalled))
+    for level, count in claimed:
+        metrics.CLOCKS_CLAIMED.labels(level).inc(count)
+        metrics.ALERTS_RAISED.labels(level).inc(count)
     if result.warned or result.breached:
         log.info("SLA scan: %d warned, %d breached", result.warned, result.breached)
-    scan_stalls(engine, alert_channels=alert_channels)  # same job: stalled applications
     # issue 16 (L27): transitional plans whose grid upgrade is past its planned completion
     from gridconnect.services.supply_plans.upgrade_scan import scan_grid_upgrades
 
@@ -50,9 +58,12 @@ def run_scan(engine: Engine, alert_channels: AlertRecipients) -> None:
 
 
 def run_outbox(engine: Engine) -> None:
+    from gridconnect.observability import metrics
     from gridconnect.services.outbox import deliver_due
 
     result = deliver_due(engine)
+    for outcome, count in result.summary().items():
+        metrics.OUTBOX_DELIVERIES.labels(outcome).inc(count)
     if result.delivered or result.retrying or result.failed:
         log.info("outbox: %s", result.summary())
 

@@ -103,8 +103,14 @@ def receive_application(
 
 
 def get_application(svc: Services, application_id: int, scope: Scope = EVERYTHING) -> Application:
-    with svc.unit_of_work() as uow:
-        return _load(uow, application_id, scope)
+    """The application to show (read only: no session, prebuilt statements)."""
+    app = svc.read_application(application_id)
+    # Outside the caller's scope answers exactly like an unknown id.
+    if app is None or not scope.admits(app.company, app.city):
+        raise ApplicationNotFound(
+            f"application {application_id} not found", {"application_id": application_id}
+        )
+    return app
 
 
 def record_document(

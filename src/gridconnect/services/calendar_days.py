@@ -17,6 +17,7 @@ from sqlalchemy import Engine, delete, insert, select, text
 
 from gridconnect.calendar import WorkingCalendar
 from gridconnect.calendar.model import FIRST_DAY, LAST_DAY
+from gridconnect.store.maintenance import analyse
 from gridconnect.store.report_tables import CalendarDayRow, CalendarSyncRow
 from gridconnect.timesource import now
 
@@ -89,4 +90,5 @@ def sync_calendar_days(engine: Engine, calendar: WorkingCalendar, force: bool = 
         connection.execute(delete(_DAYS))
         connection.execute(insert(_DAYS), rows)
         connection.execute(insert(_SYNC).values(id=1, fingerprint=wanted, synced_at=now()))
+    analyse(engine, ("calendar_day",))  # years of days, inserted in bulk: the reports join them
     return True

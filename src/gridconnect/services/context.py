@@ -13,8 +13,10 @@ from gridconnect.calendar import WorkingCalendar
 from gridconnect.config.policy_model import Policy
 from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.store.files import FileStore
+from gridconnect.store.reading import read_application, read_only
 from gridconnect.store.uow import UnitOfWork
 from gridconnect.timesource import now as system_now
+from gridconnect.workflow.model import Application
 
 if TYPE_CHECKING:  # govlink
     from gridconnect.services.govlink.platform import GovPlatform
@@ -43,6 +45,11 @@ class Services:
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.engine)
+
+    def read_application(self, application_id: int) -> Application | None:
+        """An application to show, read without a unit of work (`store.reading`)."""
+        with read_only(self.engine) as connection:
+            return read_application(connection, application_id)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from gridconnect.services.applications import get_application
 from gridconnect.services.context import Scope, Services
 from gridconnect.services.views import application_view
+from gridconnect.store.reading import APPLICATION, read_applications, read_only
 from gridconnect.store.tables import ApplicationRow, ClockRow, EventRow
 
 Sort = Literal["due", "newest", "oldest", "risk"]  # risk: command centre
@@ -72,10 +73,11 @@ def list_applications(
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of application views in the caller's scope, and how many match in all."""
-    with svc.unit_of_work() as uow:
+    with read_only(svc.engine) as connection:
         total_query = _scoped(select(func.count()).select_from(ApplicationRow), scope, filters)
-        total = int(uow.session.execute(total_query).scalar_one())
-        ids_query = _scoped(select(col(ApplicationRow.id)), scope, filters)
+        total = int(connection.execute(total_query).scalar_one())
+        # The page's rows themselves (not their ids, then the rows): one round trip fewer.
+        page_query = _scoped(select(APPLICATION), scope, filters)
         if sort == "due":
             # The most urgent first: the earliest due of the clocks still running or paused.
             next_due = (
@@ -87,24 +89,24 @@ def list_applications(
                 .group_by(col(ClockRow.application_id))
                 .subquery()
             )
-            ids_query = ids_query.outerjoin(
+            page_query = page_query.outerjoin(
                 next_due, next_due.c.application_id == col(ApplicationRow.id)
             ).order_by(next_due.c.next_due.is_(None), next_due.c.next_due, col(ApplicationRow.id))
         elif sort == "risk":
-            ids_query = _by_risk(ids_query)
+            page_query = _by_risk(page_query)
         elif sort == "oldest":
-            ids_query = ids_query.order_by(col(ApplicationRow.id))
+            page_query = page_query.order_by(col(ApplicationRow.id))
         else:
-            ids_query = ids_query.order_by(col(ApplicationRow.id).desc())
-        ids = list(uow.session.execute(ids_query.limit(limit).offset(offset)).scalars())
-        page = uow.applications.get_many(ids)
+            page_query = page_query.order_by(col(ApplicationRow.id).desc())
+        rows = connection.execute(page_query.limit(limit).offset(offset)).all()
+        page = read_applications(connection, rows)
     moment = svc.now()
     policy, calendar = svc.policy, svc.calendar
     items = [application_view(policy, calendar, app, moment) for app in page]
     return items, total
 
 
-def _by_risk(ids_query: Select[Any]) -> Select[Any]:
+def _by_risk(query: Select[Any]) -> Select[Any]:
     """Command centre: the highest forecast breach risk of a running clock first, then due."""
     risk = (
         select(
@@ -116,7 +118,7 @@ def _by_risk(ids_query: Select[Any]) -> Select[Any]:
         .group_by(col(ClockRow.application_id))
         .subquery()
     )
-    return ids_query.outerjoin(risk, risk.c.application_id == col(ApplicationRow.id)).order_by(
+    return query.outerjoin(risk, risk.c.application_id == col(ApplicationRow.id)).order_by(
         risk.c.risk.is_(None), risk.c.risk.desc(), risk.c.next_due, col(ApplicationRow.id)
     )
 

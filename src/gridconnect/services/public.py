@@ -45,6 +45,7 @@ from gridconnect.services.views import (
     notice_view,
     stages_view,
 )
+from gridconnect.store.reading import read_application
 from gridconnect.store.tables import ApplicationRow
 from gridconnect.workflow.intake import NewApplication
 from gridconnect.workflow.model import Application
@@ -118,7 +119,7 @@ def public_status(
         withdraw(session, attempts)
         forget(session, number_subject(number))
         uow.commit()
-        app = uow.applications.get_by_number(number)
+        app = read_application(session.connection(), number)
     assert app is not None
     return masked_view(svc, app)
 

@@ -17,13 +17,14 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.profiles import RFC_9106_LOW_MEMORY
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from gridconnect.errors import Conflict, InvalidInput, NotFound
 from gridconnect.services.attempts import Limit, begin_locked, check_and_record, forget, withdraw
 from gridconnect.store.auth_tables import UserRow
+from gridconnect.store.reading import read_only
 from gridconnect.timesource import now
 from gridconnect.workflow.model import CITIES, COMPANIES
 
@@ -169,13 +170,18 @@ def list_users(engine: Engine) -> list[AuthUser]:
         return [_user(row) for row in rows]
 
 
+_USER_TABLE = UserRow.__table__  # type: ignore[attr-defined]
+_USER_BY_ID = select(_USER_TABLE).where(_USER_TABLE.c.id == bindparam("user_id"))
+
+
 def get_user(engine: Engine, user_id: int) -> AuthUser | None:
     """An active user by id (what a token names); None when missing or deactivated."""
     if not 1 <= user_id <= MAX_USER_ID:
         return None
-    with Session(engine) as session:
-        row = session.get(UserRow, user_id)
-        return _user(row) if row is not None and row.active else None
+    # Every request asks this: a prebuilt Core statement, no ORM session (issue 19).
+    with read_only(engine) as connection:
+        row = connection.execute(_USER_BY_ID, {"user_id": user_id}).first()
+    return _user(row) if row is not None and row.active else None  # type: ignore[arg-type]
 
 
 def authenticate(engine: Engine, username: str, password: str) -> AuthUser | None:

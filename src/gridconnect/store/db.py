@@ -27,11 +27,22 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
+            if _is_file(url):
+                # WAL: readers never wait for the writer and a commit is one append, not a
+                # journal rewrite (issue 19); it persists in the file, set on every connect.
+                # synchronous stays FULL: a commit survives a power loss.
+                cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+def _is_file(url: str) -> bool:
+    """A database file (WAL needs one): not `:memory:` nor a shared in-memory URI."""
+    database = url.split("///", 1)[-1] if "///" in url else ""
+    return bool(database) and ":memory:" not in database and "mode=memory" not in database
 
 
 def is_postgres(engine: Engine) -> bool:

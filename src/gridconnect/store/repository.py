@@ -43,8 +43,18 @@ class ApplicationRepository:
 
     # -- reading -------------------------------------------------------------------
     def get(self, application_id: int) -> Application | None:
-        row = self.session.get(ApplicationRow, application_id)
-        return self._load(row) if row is not None else None
+        """One application: its row and stage visits in one query, then its documents,
+        then its clocks with their pauses (three round trips)."""
+        found = self.session.exec(
+            select(ApplicationRow, StageVisitRow)
+            .outerjoin(StageVisitRow, col(StageVisitRow.application_id) == ApplicationRow.id)
+            .where(ApplicationRow.id == application_id)
+            .order_by(col(StageVisitRow.id))
+        ).all()
+        if not found:
+            return None
+        visits = [visit for _, visit in found if visit is not None]
+        return self._load_all([found[0][0]], {application_id: visits})[0]
 
     def get_by_number(self, number: str) -> Application | None:
         row = self.session.exec(
@@ -63,10 +73,16 @@ class ApplicationRepository:
         loaded = {app.id: app for app in self._load_all(list(rows))}
         return [loaded[i] for i in application_ids if i in loaded]
 
+    def load_rows(self, rows: list[ApplicationRow]) -> list[Application]:
+        """The applications of rows already read (a page of a list), in their order."""
+        return self._load_all(rows)
+
     def _load(self, row: ApplicationRow) -> Application:
         return self._load_all([row])[0]
 
-    def _load_all(self, rows: list[ApplicationRow]) -> list[Application]:
+    def _load_all(
+        self, rows: list[ApplicationRow], visits: dict[int, list[StageVisitRow]] | None = None
+    ) -> list[Application]:
         ids = [row.id for row in rows]
 
         def children(model: Any, key: Any, keys: list[Any]) -> dict[int, list[Any]]:
@@ -76,22 +92,45 @@ class ApplicationRepository:
                     grouped.setdefault(getattr(child, key.key), []).append(child)
             return grouped
 
-        visits = children(StageVisitRow, StageVisitRow.application_id, ids)
+        if visits is None:
+            visits = children(StageVisitRow, StageVisitRow.application_id, ids)
         documents = children(DocumentRow, DocumentRow.application_id, ids)
-        clocks = children(ClockRow, ClockRow.application_id, ids)
-        clock_ids = [c.id for found in clocks.values() for c in found]
-        pauses = children(ClockPauseRow, ClockPauseRow.clock_id, clock_ids)
+        clocks, pauses = self._clocks_with_pauses(ids)
         loaded = []
         for row in rows:
             assert row.id is not None
             own_clocks = clocks.get(row.id, [])
-            own_pauses = [p for c in own_clocks for p in pauses.get(c.id, [])]
+            own_pauses = [p for c in own_clocks if c.id is not None for p in pauses.get(c.id, [])]
             loaded.append(
                 application_from_rows(
                     row, visits.get(row.id, []), documents.get(row.id, []), own_clocks, own_pauses
                 )
             )
         return loaded
+
+    def _clocks_with_pauses(
+        self, ids: list[Any]
+    ) -> tuple[dict[int, list[ClockRow]], dict[int, list[ClockPauseRow]]]:
+        """The clocks of applications `ids` and their pauses, in one query (an outer join)."""
+        clocks: dict[int, list[ClockRow]] = {}
+        pauses: dict[int, list[ClockPauseRow]] = {}
+        if not ids:
+            return clocks, pauses
+        seen: set[int] = set()
+        found = self.session.exec(
+            select(ClockRow, ClockPauseRow)
+            .outerjoin(ClockPauseRow, col(ClockPauseRow.clock_id) == ClockRow.id)
+            .where(col(ClockRow.application_id).in_(ids))
+            .order_by(col(ClockRow.id), col(ClockPauseRow.id))
+        )
+        for clock, pause in found:
+            assert clock.id is not None
+            if clock.id not in seen:
+                seen.add(clock.id)
+                clocks.setdefault(clock.application_id, []).append(clock)
+            if pause is not None:
+                pauses.setdefault(clock.id, []).append(pause)
+        return clocks, pauses
 
     # -- writing -------------------------------------------------------------------
     def add(self, app: Application, access_code_hash: str | None = None) -> None:

@@ -35,6 +35,7 @@ from gridconnect.workflow.machine import (
     CONNECTED,
     Action,
     StageCursor,
+    actions_now,
     allowed_actions,
     drive,
 )
@@ -120,7 +121,9 @@ def cursor(policy: Policy, application: Application) -> StageCursor:
 
 def actions(policy: Policy, application: Application) -> list[Action]:
     """What may be done to the application now, as its machine says."""
-    return allowed_actions(cursor(policy, application))
+    return actions_now(
+        application, policy.stage_codes(application.kind), missing_documents(policy, application)
+    )
 
 
 def unconfigured_clocks(policy: Policy, application: Application) -> list[str]:

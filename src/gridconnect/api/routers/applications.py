@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, status
+from starlette.concurrency import run_in_threadpool
 
 from gridconnect.api.auth import AuthUser, require, user_scope
 from gridconnect.api.content import require_json
@@ -51,7 +52,7 @@ NUMBER_PATTERN = r"^[A-Z]+-[0-9]{4}-[0-9]{6,}$"
 
 
 @can_fail(NotFound, ApplicationNotFound, InvalidInput)
-def _application_id(
+async def _application_id(
     svc: ServicesDep,
     application_id: Annotated[
         str,
@@ -69,7 +70,7 @@ def _application_id(
                 [{"field": "application_id", "message": "at most 2147483647"}],
             )
         return int(application_id)
-    found = application_id_of(svc, application_id)
+    found = await run_in_threadpool(application_id_of, svc, application_id)
     if found is None:
         raise NotFound(f"no application {application_id}")
     return found
@@ -95,7 +96,7 @@ def view(svc: Services, app: Application) -> dict[str, Any]:
     dependencies=JSON_ONLY,
     responses=errors(InvalidInput, InvalidApplication),
 )
-def create_application(
+async def create_application(
     body: ApplicationCreate, user: Clerk, svc: ServicesDep, settings: SettingsDep
 ) -> dict[str, Any]:
     """Register an application received at the service hall (company from the clerk); its
@@ -106,13 +107,16 @@ def create_application(
             [{"field": "city", "message": f"must be one of {'、'.join(user.cities)}"}],
         )
     assert user.company is not None
+    command = body.command(user.company)
     secret = settings.signing_secret()
-    app, _code = receive_in_hall(svc, body.command(user.company), user.username, secret)
-    return view(svc, app)
+    # One thread hand-off for the blocking work; the response is checked in the event loop.
+    return await run_in_threadpool(
+        lambda: view(svc, receive_in_hall(svc, command, user.username, secret)[0])
+    )
 
 
 @router.get("", response_model=ApplicationPage)
-def list_applications(
+async def list_applications(
     user: Reader,
     svc: ServicesDep,
     stage: Annotated[str | None, Query(max_length=32)] = None,
@@ -135,22 +139,25 @@ def list_applications(
     filters = Filters(
         stage=stage, city=city, status=status_, clock_state=clock_state, number=number
     )
-    items, total = find_applications(svc, user_scope(user), filters, sort, limit, offset)
+    items, total = await run_in_threadpool(
+        find_applications, svc, user_scope(user), filters, sort, limit, offset
+    )
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 @router.get("/{application_id}", response_model=ApplicationPublic)
-def read_application(application_id: AppId, user: Reader, svc: ServicesDep) -> dict[str, Any]:
+async def read_application(application_id: AppId, user: Reader, svc: ServicesDep) -> dict[str, Any]:
     """One application with its stages, documents, missing documents, actions and clocks."""
-    return view(svc, get_application(svc, application_id, user_scope(user)))
+    scope = user_scope(user)
+    return await run_in_threadpool(lambda: view(svc, get_application(svc, application_id, scope)))
 
 
 @router.get("/{application_id}/events", response_model=list[EventOut])
-def list_application_events(
+async def list_application_events(
     application_id: AppId, user: Reader, svc: ServicesDep
 ) -> list[dict[str, Any]]:
     """The audit trail, oldest first (hash-chained)."""
-    return application_events(svc, application_id, user_scope(user))
+    return await run_in_threadpool(application_events, svc, application_id, user_scope(user))
 
 
 def _act(

@@ -10,12 +10,16 @@ from sqlalchemy import text
 from gridconnect.api.deps import EngineDep
 from gridconnect.api.schemas.common import ErrorBody
 from gridconnect.store.db import migrations_current
+from gridconnect.store.maintenance import autovacuum_off
 
 router = APIRouter(tags=["health"])
 
 
 class Ready(BaseModel):
     status: Literal["ready"]
+    # Ready, but something an operator should fix: "autovacuum_off" (PostgreSQL keeps no
+    # fresh statistics, so report queries slow down by orders of magnitude; issue 19).
+    warnings: list[Literal["autovacuum_off"]] = []
 
 
 NOT_READY: dict[int | str, dict[str, Any]] = {
@@ -40,6 +44,7 @@ def readyz(engine: EngineDep) -> JSONResponse:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         current = migrations_current(engine)
+        warnings = ["autovacuum_off"] if autovacuum_off(engine) else []
     except Exception as exc:  # any driver error means "not ready", never a 500
         return JSONResponse(
             {"code": "database_unreachable", "message": str(exc).splitlines()[0], "details": None},
@@ -54,4 +59,4 @@ def readyz(engine: EngineDep) -> JSONResponse:
             },
             status_code=503,
         )
-    return JSONResponse({"status": "ready"})
+    return JSONResponse({"status": "ready", **({"warnings": warnings} if warnings else {})})
