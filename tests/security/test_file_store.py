@@ -29,6 +29,7 @@ from gridconnect.config.settings import get_settings
 from gridconnect.services.applications import DocumentInput, record_document
 from gridconnect.services.context import Services
 from gridconnect.services.file_sweep import sweep_files
+from gridconnect.store.db import make_engine
 from gridconnect.store.files import FileStore, StoredFile
 from gridconnect.store.tables import DocumentRow
 from gridconnect.workflow.errors import VersionConflict
@@ -101,10 +102,17 @@ def test_an_upload_refused_by_a_version_conflict_keeps_the_file_another_document
     )
     assert pausing.written.wait(30)
     # While A's upload waits between writing the file and committing: the same content is
-    # committed for B, and A is changed by someone else.
-    record_document(svc, b.id, upload(), actor="clerk2")
-    record_document(svc, a.id, e_licence(), actor="clerk2")
-    pausing.go_on.set()
+    # committed for B, and A is changed by someone else. The other clerk works through a
+    # second engine, as another API worker would: within one process SQLite's writes queue
+    # one at a time (store/uow.py), so the race is between processes.
+    other = make_engine(services.engine.url.render_as_string(hide_password=False))
+    try:
+        elsewhere = replace(svc, engine=other)
+        record_document(elsewhere, b.id, upload(), actor="clerk2")
+        record_document(elsewhere, a.id, e_licence(), actor="clerk2")
+    finally:
+        pausing.go_on.set()
+        other.dispose()
     thread.join(30)
     assert isinstance(outcome[0], VersionConflict)
     assert pausing.path_of(SHA).read_bytes() == CONTENT
