@@ -185,3 +185,25 @@ def test_true_is_not_an_expected_version(client: Any, clerk: Any, app_id: int) -
     response = client.post(f"{APPS}/{app_id}/suspend", json=body, headers=clerk)
     assert response.status_code == 422, response.text
     assert names_field(response, "expected_version")
+
+
+def test_an_id_past_the_database_integer_range_is_a_422_not_a_500(
+    client: Any, as_user: Any
+) -> None:
+    # Found by the generated requests on PostgreSQL: a lead id of 2**31 reached the
+    # database ("integer out of range") and answered 500.
+    too_big = 2**31
+    closed = client.post(
+        f"/api/v1/gov/leads/{too_big}/close", json={"reason": "x"}, headers=as_user("clerk_xa")
+    )
+    drafted = client.get(f"/api/v1/gov/leads/{too_big}/draft", headers=as_user("clerk_xa"))
+    assert (closed.status_code, drafted.status_code) == (422, 422)
+    assert closed.json()["details"][0]["field"] == "lead_id"
+
+
+def test_a_page_with_an_id_past_the_integer_range_is_refused_not_a_500(
+    client: Any, staff: Any
+) -> None:
+    page_sign_in(client, "clerk_xa")
+    response = client.get(f"/workbench/applications/{2**31}")
+    assert 400 <= response.status_code < 500

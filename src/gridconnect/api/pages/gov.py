@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import Response
 
 from gridconnect.api.deps import services_of, settings_of
@@ -226,7 +226,7 @@ def leads_page(request: Request, user: AuthUser = READER) -> Response:
 @router.post("/workbench/leads/{lead_id}/convert", dependencies=[CsrfChecked])
 def convert_lead_form(
     request: Request,
-    lead_id: int,
+    lead_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
     kind: Annotated[str, Form(max_length=32)] = "",
     area_class: Annotated[str, Form(max_length=16)] = "",
     capacity: Annotated[float | None, Form()] = None,
@@ -267,7 +267,7 @@ def convert_lead_form(
 @router.post("/workbench/leads/{lead_id}/close", dependencies=[CsrfChecked])
 def close_lead_form(
     request: Request,
-    lead_id: int,
+    lead_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
     reason: Annotated[str, NoControl, Form(max_length=200)] = "",
     user: AuthUser = WORKER,
 ) -> Response:

@@ -83,6 +83,7 @@ router = APIRouter(prefix="/api/v1", tags=["gov"])
 Reader = Annotated[AuthUser, Depends(require(Permission.READ_APPLICATIONS))]
 Worker = Annotated[AuthUser, Depends(require(Permission.WORK_APPLICATIONS))]
 Clerk = Annotated[AuthUser, Depends(require(Permission.REGISTER_APPLICATIONS))]
+LeadId = Annotated[int, Path_(ge=1, le=2_147_483_647)]
 Body = TypeVar("Body", bound=BaseModel)
 # A callback's body is read and verified here (the signature covers the raw bytes).
 CALLBACK_ERRORS = errors(
@@ -273,7 +274,7 @@ def list_gov_leads(
 
 
 @router.get("/gov/leads/{lead_id}/draft", responses=errors(LeadNotFound))
-def draft_gov_lead(lead_id: int, user: Reader, svc: ServicesDep) -> dict[str, Any]:
+def draft_gov_lead(lead_id: LeadId, user: Reader, svc: ServicesDep) -> dict[str, Any]:
     """The application the lead would become: every field the lead knows, pre-filled."""
     return draft_from_lead(lead_service.get_lead(svc, lead_id, user_scope(user)))
 
@@ -285,7 +286,7 @@ def draft_gov_lead(lead_id: int, user: Reader, svc: ServicesDep) -> dict[str, An
     responses=errors(LeadNotFound, LeadAlreadyHandled, InvalidInput, InvalidApplication),
 )
 def convert_gov_lead(
-    lead_id: int, body: ApplicationCreate, user: Clerk, svc: ServicesDep, settings: SettingsDep
+    lead_id: LeadId, body: ApplicationCreate, user: Clerk, svc: ServicesDep, settings: SettingsDep
 ) -> dict[str, Any]:
     """Turn the lead into an application in one step (the lead is converted with it)."""
     if body.city not in user.cities:
@@ -310,7 +311,7 @@ def convert_gov_lead(
     response_model=LeadOut,
     responses=errors(LeadNotFound, LeadAlreadyHandled),
 )
-def close_gov_lead(lead_id: int, body: CloseLeadIn, user: Worker, svc: ServicesDep) -> Any:
+def close_gov_lead(lead_id: LeadId, body: CloseLeadIn, user: Worker, svc: ServicesDep) -> Any:
     """Close a lead with a reason (no application)."""
     return lead_service.close_lead(svc, lead_id, body.reason, user.username, user_scope(user))
 
