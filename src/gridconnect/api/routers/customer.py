@@ -3,14 +3,14 @@ access code (`X-Access-Code`, checked with the same limits as reading the status
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request, status
+from fastapi import APIRouter, Depends, Header, Path, Request, status
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from gridconnect.api.content import InvalidBody, MalformedJson, is_json, media_type, require_json
+from gridconnect.api.content import InvalidBody, MalformedJson, require_json
 from gridconnect.api.deps import ServicesDep, SettingsDep
 from gridconnect.api.error_statuses import can_fail, errors
-from gridconnect.api.routers.documents import REQUEST_BODY, _from_form, _from_json
+from gridconnect.api.routers.documents import REQUEST_BODY, document_from
 from gridconnect.api.schemas.public import PublicStatus
 from gridconnect.config.vocabulary import NoControl
 from gridconnect.services.attempts import TooManyAttempts
@@ -107,16 +107,7 @@ def _status(svc: Services, number: str) -> dict[str, Any]:
 )
 async def send_document(number: Proven, request: Request, svc: ServicesDep) -> dict[str, Any]:
     """A document of the current stage: a file (multipart) or an e-licence (JSON)."""
-    kind = media_type(request)
-    if kind == "multipart/form-data":
-        document, _ = await _from_form(request)
-    elif is_json(kind):
-        document, _ = await _from_json(request)
-    else:
-        raise HTTPException(
-            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-            "send multipart/form-data (doc_type, file) or application/json (e-licence)",
-        )
+    document, _ = await document_from(request)
     await run_in_threadpool(customer_upload, svc, number, document)
     return await run_in_threadpool(_status, svc, number)
 

@@ -107,6 +107,19 @@ async def _document_from(form: FormData) -> tuple[DocumentInput, int | None]:
     return document, version
 
 
+async def document_from(request: Request) -> tuple[DocumentInput, int | None]:
+    """The document of an upload request: a multipart file or a JSON e-licence (else 415)."""
+    kind = media_type(request)
+    if kind == "multipart/form-data":
+        return await _from_form(request)
+    if is_json(kind):
+        return await _from_json(request)
+    raise HTTPException(
+        status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+        "send multipart/form-data (doc_type, file) or application/json (e-licence)",
+    )
+
+
 @router.post(
     "/{application_id}/documents",
     status_code=status.HTTP_201_CREATED,
@@ -129,16 +142,7 @@ async def upload_document(
     application_id: AppId, request: Request, user: Worker, svc: ServicesDep
 ) -> dict[str, Any]:
     """Record a document of the current stage: upload a file."""
-    kind = media_type(request)
-    if kind == "multipart/form-data":
-        document, version = await _from_form(request)
-    elif is_json(kind):
-        document, version = await _from_json(request)
-    else:
-        raise HTTPException(
-            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-            "send multipart/form-data (doc_type, file) or application/json (e-licence)",
-        )
+    document, version = await document_from(request)
     app = await run_in_threadpool(
         record_document,
         svc,
