@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -30,6 +29,7 @@ from sqlalchemy import Engine, text
 
 from gridconnect.services.audit import verify_chains
 from gridconnect.services.users import add_user
+from servers import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -41,12 +41,6 @@ APPLICATIONS = 8
 def _postgres_only(on_postgres: bool) -> None:
     if not on_postgres:
         pytest.skip("needs PostgreSQL (GRIDCONNECT_TEST_DATABASE_URL)")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

@@ -16,9 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -33,6 +30,7 @@ from gridconnect.cli import app as cli
 from gridconnect.config.settings import get_settings
 from gridconnect.services.audit import verify_chains
 from gridconnect.services.users import add_user
+from servers import free_port, start_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -47,31 +45,6 @@ SHARED = b"%PDF-1.4\n% a deed several customers upload\n"
 def _postgres_only(on_postgres: bool) -> None:
     if not on_postgres:
         pytest.skip("needs PostgreSQL (GRIDCONNECT_TEST_DATABASE_URL)")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gridconnect.cli", "serve", "--no-scheduler", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(600):  # up to a minute on a loaded machine
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        assert server.poll() is None, "the server exited at start-up"
-        time.sleep(0.1)
-    server.kill()
-    raise AssertionError("the server did not start")
 
 
 def client_loop(base: str, token: str, done: list[int], seed: int) -> None:

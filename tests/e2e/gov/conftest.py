@@ -25,19 +25,14 @@ from gov_helpers import GOV_SECRET
 
 from gridconnect.services.context import Services
 from gridconnect.services.govlink.platform import GovPlatform
+from servers import free_port
 
 REPO = Path(__file__).resolve().parents[3]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def govsim_server() -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "tools.govsim", "--port", str(port), "--secret", GOV_SECRET],
         cwd=REPO,

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -27,6 +24,7 @@ from sqlalchemy import Engine, text
 
 from gridconnect.services.audit import verify_chains
 from gridconnect.services.users import add_user
+from servers import free_port, start_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -42,31 +40,6 @@ BLOCKED_UPDATES = (
 def _postgres_only(on_postgres: bool) -> None:
     if not on_postgres:
         pytest.skip("needs PostgreSQL (GRIDCONNECT_TEST_DATABASE_URL)")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gridconnect.cli", "serve", "--no-scheduler", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(600):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        assert server.poll() is None, "the server exited at start-up"
-        time.sleep(0.1)
-    server.kill()
-    raise AssertionError("the server did not start")
 
 
 def _count(engine: Engine, sql: str, **params: Any) -> int:
@@ -87,10 +60,10 @@ def test_killed_mid_callback_the_platforms_retry_applies_it_exactly_once(
         "GRIDCONNECT_GOV_PLATFORM_URL": govsim_server,
         "GRIDCONNECT_GOV_PLATFORM_SECRET": GOV_SECRET,
     }
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     govsim.post("/sim/faults", json={"callback_url": base}).raise_for_status()
-    server = _serve(env, port)
+    server = start_server(env, port)
     try:
         with httpx.Client(base_url=base, timeout=30) as http:
             token = http.post(
@@ -139,7 +112,7 @@ def test_killed_mid_callback_the_platforms_retry_applies_it_exactly_once(
             server.send_signal(signal.SIGKILL)
             server.wait(10)
             blocker.rollback()
-        server = _serve(env, port)
+        server = start_server(env, port)
         delivery.join(120)
         assert not delivery.is_alive()
     finally:
