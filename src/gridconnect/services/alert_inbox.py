@@ -38,7 +38,11 @@ def _filtered(statement: Any, filters: AlertFilters, svc: Services) -> Any:
     if filters.level is not None:
         statement = statement.where(col(AlertRow.level) == filters.level)
     if filters.clock == "stall":
-        statement = statement.where(col(AlertRow.clock_id).is_(None))
+        statement = statement.where(
+            col(AlertRow.clock_id).is_(None), col(AlertRow.ticket_id).is_(None)
+        )
+    elif filters.clock == "ticket":  # selfservice: customers' tickets
+        statement = statement.where(col(AlertRow.ticket_id).is_not(None))
     elif filters.clock is not None:
         statement = statement.where(col(ClockRow.kind) == filters.clock)
     if filters.min_age_days:

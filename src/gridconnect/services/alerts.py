@@ -48,14 +48,23 @@ def _view(alert: AlertRow, number: str, clock_kind: str | None) -> dict[str, Any
         "level": alert.level,
         # No clock: a stall or a licence mismatch, named by its level; a transitional plan's
         # grid upgrade (issue 16) by what it tracks.
-        "clock": clock_kind or (GRID_UPGRADE if alert.level == UPGRADE_OVERDUE else alert.level),
+        "clock": clock_kind or _clockless(alert),
         "due_at": alert.due_at.isoformat(),
         "raised_at": alert.raised_at.isoformat(),
         "acknowledged_by": alert.acknowledged_by,
         "acknowledged_at": alert.acknowledged_at.isoformat() if alert.acknowledged_at else None,
         "cleared_at": alert.cleared_at.isoformat() if alert.cleared_at else None,
         "times_raised": alert.raised_count,
+        # selfservice tickets: the customer's ticket the alert is about, and where to answer it
+        "ticket_id": alert.ticket_id,
+        "link": f"/supervisor/tickets#ticket-{alert.ticket_id}" if alert.ticket_id else None,
     }
+
+
+def _clockless(alert: AlertRow) -> str:
+    if alert.ticket_id is not None:
+        return "ticket"  # selfservice: a customer's ticket's answer due
+    return GRID_UPGRADE if alert.level == UPGRADE_OVERDUE else alert.level
 
 
 def list_alerts(

@@ -170,7 +170,8 @@ class AlertRow(SQLModel, table=True):
     """A warning or breach of one clock: unique per (clock, level), so each is raised once.
 
     A stall alert has no clock: it is unique per (application, quiet period's end), kept in
-    `due_at`, so each quiet period alerts once.
+    `due_at`, so each quiet period alerts once. A customer's ticket alert (selfservice) has
+    no clock either: it names its ticket (`ticket_id`) and is unique per (ticket, level).
     """
 
     __tablename__ = "alert"
@@ -182,9 +183,11 @@ class AlertRow(SQLModel, table=True):
             "application_id",
             "due_at",
             unique=True,
-            sqlite_where=text("clock_id IS NULL"),
-            postgresql_where=text("clock_id IS NULL"),
+            sqlite_where=text("clock_id IS NULL AND ticket_id IS NULL"),
+            postgresql_where=text("clock_id IS NULL AND ticket_id IS NULL"),
         ),
+        # selfservice tickets: a ticket's warning and its breach, once each
+        Index("uq_alert_ticket_level", "ticket_id", "level", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -203,6 +206,8 @@ class AlertRow(SQLModel, table=True):
     raised_count: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     # command centre: the note a supervisor left when acknowledging (one note for a selection)
     ack_note: str | None = Field(default=None, max_length=500)
+    # selfservice: the customer's ticket whose answer clock this alert is about (no clock row)
+    ticket_id: int | None = Field(default=None)
 
 
 class OutboxRow(SQLModel, table=True):

@@ -67,3 +67,6 @@ class AlertLevel(StrEnum):
     LICENCE_MISMATCH = "licence_mismatch"
     # command centre: the forecast puts the clock's breach probability over the threshold
     AT_RISK = "at_risk"
+    # selfservice tickets: a customer's help request or complaint near / past its answer due
+    TICKET_WARNING = "ticket_warning"
+    TICKET_BREACH = "ticket_breach"

@@ -90,6 +90,8 @@ ALERT_LEVEL_NAMES = MappingProxyType(
         "at_risk": "超期风险",
         "upgrade_overdue": "升级改造逾期",  # issue 16 (L27)
         "licence_mismatch": "电子证照不符",  # govlink
+        "ticket_warning": "诉求预警",  # selfservice tickets
+        "ticket_breach": "诉求超期",  # selfservice tickets
     }
 )
 

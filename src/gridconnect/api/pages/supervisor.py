@@ -173,11 +173,13 @@ def dashboard_page(request: Request, user: AuthUser = SUPERVISOR) -> Response:
 
 
 def _clock_choices(policy: Any, stage_names: dict[str, str]) -> dict[str, str]:
-    clocks = {rule.clock for rule in policy.rules} | {"stall", "supervision_order"}
+    clocks = {rule.clock for rule in policy.rules} | {"stall", "supervision_order", "ticket"}
     return {c: _alert_clock_name(policy, c, stage_names) for c in sorted(clocks)}
 
 
 def _alert_clock_name(policy: Any, clock: str, stage_names: dict[str, str]) -> str:
+    if clock == "ticket":  # selfservice: a customer's help request or complaint
+        return "客户诉求答复"
     if clock.startswith("stage:"):
         return stage_names.get(clock[6:], clock) + "环节"
     return clock_label(policy, "hv", clock)

@@ -81,3 +81,6 @@ class AlertOut(BaseModel):
     acknowledged_at: str | None
     cleared_at: str | None = None  # withdrawn by a recompute (the deadline moved out)
     times_raised: int = 1
+    # selfservice tickets: the customer's ticket of a ticket alert, and its page
+    ticket_id: int | None = None
+    link: str | None = None

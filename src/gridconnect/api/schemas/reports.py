@@ -199,6 +199,16 @@ class DueDate(Open):
     days_late: int
 
 
+class SupervisionOrderCity(Open):
+    """command centre: supervision orders (督办) issued in the period, per city ("合计" last)."""
+
+    city: str
+    issued: int
+    answered: int
+    answered_on_time: int
+    answered_on_time_rate: Ratio = Field(description=RATIO)
+
+
 class Report(Open):
     """月统计 (month) or 季分析 (quarter): the quarter adds trend, longest open, breaches, due."""
 
@@ -216,3 +226,7 @@ class Report(Open):
     breaches: list[BreachRow] | None = Field(default=None, description="quarterly only")
     breaches_truncated: bool | None = Field(default=None, description="quarterly only")
     due: DueDate | None = Field(default=None, description="quarterly only")
+    # command centre
+    supervision_orders: list[SupervisionOrderCity] | None = Field(
+        default=None, description="monthly only: orders per city, then the total (合计)"
+    )

@@ -207,6 +207,10 @@ def monthly_report(svc: Services, month: str | Period, scope: Scope = EVERYTHING
 
     report["gov_departments"] = department_times(svc, scope, period.start, period.end)
     report["outages"] = outage_figures(svc, period, scope)  # outages capability (L55)
+    # command centre: supervision orders (督办) issued, answered and answered on time per city
+    from gridconnect.services.orders.report import orders_by_city
+
+    report["supervision_orders"] = orders_by_city(svc, period, scope)
     return report
 
 

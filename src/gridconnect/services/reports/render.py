@@ -263,6 +263,39 @@ SATISFACTION: list[Column] = [
 ]
 
 
+# command centre: supervision orders (督办) per city
+SUPERVISION_ORDERS: list[Column] = [
+    ("城市", _get("city")),
+    ("督办下发数", _get("issued")),
+    ("督办已答复数", _get("answered")),
+    ("督办按时答复数", _get("answered_on_time")),
+    ("督办按时答复率", _percent(_get("answered_on_time_rate"))),
+]
+ORDER_CSV_FIGURES = SUPERVISION_ORDERS[1:4]
+
+
+def definitions(report: dict[str, Any]) -> list[Row]:
+    """How each rate of the workbook is defined: the texts the pages show."""
+    from gridconnect.services.orders.report import ORDER_ON_TIME_DEFINITION
+    from gridconnect.services.rates import ON_TIME_DEFINITION
+
+    rows = [
+        {"figure": "按时率（按期率）", "definition": ON_TIME_DEFINITION},
+        {"figure": "政府审批按时率", "definition": ON_TIME_DEFINITION},
+        {"figure": "三零占比", "definition": "三零服务户数 ÷ 本期受理数"},
+    ]
+    if "satisfaction_and_tickets" in report:
+        rows.append({"figure": "满意率", "definition": "4分及以上的评价 ÷ 本期评价数"})
+        rows.append({"figure": "按时答复率", "definition": "期限内答复的诉求 ÷ 本期提出的诉求"})
+    if "supervision_orders" in report:
+        rows.append({"figure": "督办按时答复率", "definition": ORDER_ON_TIME_DEFINITION})
+    return rows
+
+
+DEFINITIONS: list[Column] = [("指标", _get("figure")), ("定义", _get("definition"))]
+DEFINITIONS_SHEET = "说明"
+
+
 def sheets(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
     """Every table of the report as (sheet title, headers, rows)."""
     out = []
@@ -291,6 +324,22 @@ def sheets(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]
         from gridconnect.services.outages.render import outage_sheets
 
         out.extend(outage_sheets(report["outages"]))
+    out.extend(_orders_and_definitions(report))
+    return out
+
+
+def _table_of(
+    title: str, columns: list[Column], rows: list[Row]
+) -> tuple[str, list[str], list[list[Any]]]:
+    return title, [h for h, _ in columns], [[f(r) for _, f in columns] for r in rows]
+
+
+def _orders_and_definitions(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """command centre: the orders per city; then, last, how each rate is defined."""
+    out = []
+    if "supervision_orders" in report:
+        out.append(_table_of("督办-按城市", SUPERVISION_ORDERS, report["supervision_orders"]))
+    out.append(_table_of(DEFINITIONS_SHEET, DEFINITIONS, definitions(report)))
     return out
 
 
@@ -347,11 +396,19 @@ def to_csv(report: dict[str, Any]) -> str:
     so that spreadsheet programs read the Chinese headers as UTF-8."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["分组", "分组值", *[h for h, _ in SUMMARY]])
+    orders = {row["city"]: row for row in report.get("supervision_orders", [])}
+    order_columns = ORDER_CSV_FIGURES if orders else []
+    writer.writerow(["分组", "分组值", *[h for h, _ in SUMMARY], *[h for h, _ in order_columns]])
     for breakdown, title in BREAKDOWN_SHEETS.items():
         for row in report["summary"][breakdown]:
             value = "合计" if breakdown == "total" else name(row[breakdown])
-            writer.writerow([title, value, *[f(row) for _, f in SUMMARY]])
+            # command centre: supervision orders are counted per city and in all
+            key = (
+                "合计" if breakdown == "total" else row.get("city") if breakdown == "city" else None
+            )
+            found = orders.get(key) if key is not None else None
+            extra = [f(found) if found else None for _, f in order_columns]
+            writer.writerow([title, value, *[f(row) for _, f in SUMMARY], *extra])
     return "\ufeff" + buffer.getvalue()
 
 

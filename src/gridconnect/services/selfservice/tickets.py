@@ -6,9 +6,10 @@ working days (the day it is asked not counted), warned `warn_working_days` befor
 claims each ticket's warning and breach with a conditional UPDATE (`warned_at IS NULL`) in
 the transaction that queues the alert (topic `alert`, clock `ticket`) to the supervisors'
 channels of that company and city, so each alert goes out once even with several
-schedulers. An answer stops the clock; the customer sees it on the status page. The
-tickets are listed, with their warning and breach, on `/supervisor/tickets`, not in the
-clock alerts' table.
+schedulers. The same transaction writes the warning's or the breach's alert row
+(`ticket_alerts`), so the supervisors' alert inbox lists it too, once. An answer stops the
+clock; the customer sees it on the status page. The tickets are listed, with their warning
+and breach badges, on `/supervisor/tickets`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from gridconnect.services.alert_routing import AlertRecipients
 from gridconnect.services.attempts import Limit, check_and_record
 from gridconnect.services.context import EVERYTHING, Scope, Services
 from gridconnect.services.selfservice.documents import application_of
+from gridconnect.services.selfservice.ticket_alerts import raise_ticket_alert
 from gridconnect.store.alerts import enqueue
 from gridconnect.store.selfservice_tables import HelpTicketRow
 from gridconnect.timesource import as_utc
@@ -222,6 +224,8 @@ def _claim(
             return False
         row = session.get(HelpTicketRow, ticket_id)
         assert row is not None
+        due = as_utc(row.warn_at if level == "warning" else row.due_at)
+        alert_id = raise_ticket_alert(session, row, level, due, moment)
         enqueue(
             session,
             channels=recipients.channels_for(row.company, row.city),
@@ -236,6 +240,7 @@ def _claim(
                 "category": row.category,
                 "level": level,
                 "due_at": as_utc(row.due_at).isoformat(),
+                "alert_id": alert_id,
             },
             at=moment,
         )
