@@ -21,6 +21,8 @@ import io
 from datetime import UTC, datetime
 
 import openpyxl
+import pytest
+from pydantic import ValidationError
 from sqlalchemy import insert
 
 from gridconnect.config.reliability import ReliabilityPolicy, ReliabilityZone
@@ -136,3 +138,8 @@ def test_the_csv_and_the_workbook_carry_the_zone(engine):
     values = dict(zip([c.value for c in sheet[1]], [c.value for c in sheet[2]], strict=True))
     assert values["线路"] == "Z1、Z2"
     assert values["目标(小时)"] == 1
+
+
+def test_a_zone_name_declared_twice_is_refused_by_the_policy():
+    with pytest.raises(ValidationError, match="高新示范区 repeated"):
+        ReliabilityPolicy(zones=[ZONE, ZONE])
