@@ -43,7 +43,8 @@ def regulator(
     else:
         output.write_text(batch.text(), encoding="utf-8")
         typer.echo(
-            f"wrote {output}: {batch.applications} application(s), {batch.events} event(s); "
+            f"wrote {output}: {batch.applications} application(s), {batch.outages} outage(s), "
+            f"{batch.events} event(s); "
             f"next cursor {batch.next_cursor}" + (" (more to export)" if batch.more else ""),
             err=True,
         )

@@ -103,6 +103,14 @@ class ReliabilityPolicy(_Section):
     year_on_year: list[YearOnYearRule] = []
     zones: list[ReliabilityZone] = []
 
+    @model_validator(mode="after")
+    def _zone_names_unique(self) -> ReliabilityPolicy:
+        names = [zone.name for zone in self.zones]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"zone names must be unique: {', '.join(repeated)} repeated")
+        return self
+
     def target_for(self, city: str, area_class: str, year: int) -> tuple[float, str] | None:
         """(ceiling hours, item) judging this city and class in `year`: the city's own
         target wins over the one for every city."""

@@ -10,13 +10,16 @@ older than every transaction still running in this database (`export_cursor.hori
 those are finished and no later commit can add one below them. The cursor is the
 (transaction id, event id) of the last event handed out. On SQLite writers are serialised,
 so event ids are assigned in commit order and the cursor is (0, event id).
+Outage events (`outage_event`, with its own `xact_id`) are a second stream read the same
+way below the same horizon; the cursor gains their position once one has been handed out
+(`export_cursor.Cursor`), and each changed outage is one line (`export_outages`).
 See docs/regulator-export.md for the line schema.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
@@ -29,8 +32,10 @@ from gridconnect.services.export_cursor import (
     check_handed_out,
     events_after,
     horizon,
+    outage_events_after,
     parse_cursor,
 )
+from gridconnect.services.export_outages import outage_lines
 from gridconnect.services.views import mask_name, mask_phone
 from gridconnect.store.report_tables import ExportLogRow
 from gridconnect.store.tables import ApplicationRow, ClockRow, DocumentRow, StageVisitRow
@@ -65,6 +70,7 @@ class ExportBatch:
     events: int
     applications: int
     more: bool
+    outages: int = 0
 
     def text(self) -> str:
         return "".join(line + "\n" for line in self.lines)
@@ -218,7 +224,9 @@ def export_changes(
     channel: str = "api",
     limit: int = DEFAULT_LIMIT,
 ) -> ExportBatch:
-    """Applications with events after `since`, then `{"next_cursor": ...}`; logged."""
+    """Applications with events after `since`, then outages with events after it, then
+    `{"next_cursor": ...}`; logged. `limit` bounds the events of both kinds together:
+    application events first, outage events in what is left."""
     cursor = parse_cursor(since)
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(
@@ -231,8 +239,21 @@ def export_changes(
         events = events_after(connection, cursor, limit, horizon_xid)
         lines, applications = _lines(connection, events)
         last = events[-1] if events else None
-        next_cursor = Cursor(int(last.xact), int(last.id)) if last else cursor
-        more = len(events) == limit
+        next_cursor = (
+            replace(cursor, xact=int(last.xact), event_id=int(last.id)) if last else cursor
+        )
+        room = limit - len(events)
+        outage_events = outage_events_after(connection, cursor, room, horizon_xid) if room else []
+        outages = outage_lines(connection, outage_events)
+        lines += [json.dumps(line, ensure_ascii=False) for line in outages]
+        if outage_events:
+            last_outage = outage_events[-1]
+            next_cursor = replace(
+                next_cursor,
+                outage_xact=int(last_outage.xact),
+                outage_event_id=int(last_outage.id),
+            )
+        more = len(events) + len(outage_events) == limit
         lines.append(json.dumps({"next_cursor": str(next_cursor), "more": more}))
         connection.execute(
             insert(ExportLogRow.__table__).values(  # type: ignore[attr-defined]
@@ -241,12 +262,20 @@ def export_changes(
                 cursor_from=str(cursor),
                 cursor_to=str(next_cursor),
                 applications=applications,
-                events=len(events),
+                events=len(events) + len(outage_events),
                 lines=len(lines),
                 channel=channel,
             )
         )
-    return ExportBatch(lines, cursor, next_cursor, len(events), applications, more)
+    return ExportBatch(
+        lines,
+        cursor,
+        next_cursor,
+        len(events) + len(outage_events),
+        applications,
+        more,
+        len(outages),
+    )
 
 
 def export_log(svc: Services, limit: int = 100) -> list[dict[str, Any]]:

@@ -2,6 +2,12 @@
 
 See `gridconnect.services.export` and docs/regulator-export.md for why the cursor is a
 (transaction id, event id) pair on PostgreSQL and an event id on SQLite.
+
+Outage events (`outage_event`) are a second stream with its own (transaction id, event id)
+position, appended to the cursor only once an outage event has been handed out:
+`<xact>.<event>` before, `<xact>.<event>.<outage xact>.<outage event>` after. A cursor
+handed out before outages were exported is therefore still valid and means "no outage
+event yet".
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from gridconnect.store.types import UtcDateTime
 
 # Exactly what `str(Cursor)` writes: ASCII digits, no sign, no leading zero, no space.
 _NUMBER = r"(0|[1-9][0-9]{0,19})"
-_CURSOR = re.compile(rf"{_NUMBER}\.{_NUMBER}", re.ASCII)
+_CURSOR = re.compile(rf"{_NUMBER}\.{_NUMBER}(?:\.{_NUMBER}\.{_NUMBER})?", re.ASCII)
 
 
 class InvalidCursor(InvalidInput):
@@ -28,9 +34,15 @@ class InvalidCursor(InvalidInput):
 class Cursor:
     xact: int = 0
     event_id: int = 0
+    # the outage-event stream's position (0, 0: no outage event handed out yet)
+    outage_xact: int = 0
+    outage_event_id: int = 0
 
     def __str__(self) -> str:
-        return f"{self.xact}.{self.event_id}"
+        applications = f"{self.xact}.{self.event_id}"
+        if (self.outage_xact, self.outage_event_id) == (0, 0):
+            return applications
+        return f"{applications}.{self.outage_xact}.{self.outage_event_id}"
 
 
 def _refuse(value: str, field: str, why: str) -> InvalidCursor:
@@ -49,28 +61,39 @@ def parse_cursor(value: str | None, field: str = "cursor") -> Cursor:
     match = _CURSOR.fullmatch(value)
     if not match:
         raise _refuse(value, field, "expected <digits>.<digits>")
-    cursor = Cursor(int(match.group(1)), int(match.group(2)))
-    if cursor.xact >= 2**64 or cursor.event_id >= 2**63:  # beyond xid8 and bigint
-        raise _refuse(value, field, "out of range")
+    numbers = [int(part) for part in match.groups() if part is not None]
+    cursor = Cursor(*numbers)
+    if str(cursor) != value:  # "<x>.<e>.0.0": the export writes no empty outage part
+        raise _refuse(value, field, "not written as the export writes it")
+    for xact, event_id in ((cursor.xact, cursor.event_id), _outage_part(cursor)):
+        if xact >= 2**64 or event_id >= 2**63:  # beyond xid8 and bigint
+            raise _refuse(value, field, "out of range")
     return cursor
+
+
+def _outage_part(cursor: Cursor) -> tuple[int, int]:
+    return cursor.outage_xact, cursor.outage_event_id
 
 
 def check_handed_out(connection: Connection, cursor: Cursor, field: str = "cursor") -> None:
     """Refuse a well-formed cursor no export can have handed out: every cursor but the
     beginning names an existing event (events are never deleted) written by that
-    transaction; on SQLite the transaction part is always 0."""
-    if cursor == Cursor():
-        return
-    if connection.dialect.name == "postgresql":
-        sql = """SELECT 1 FROM event WHERE id = :event_id
-                 AND xact_id = CAST(CAST(:xact AS text) AS xid8)"""
-    elif cursor.xact != 0:
-        raise _refuse(str(cursor), field, "the transaction part is always 0 on this database")
-    else:
-        sql = "SELECT 1 FROM event WHERE id = :event_id"
-    params = {"event_id": cursor.event_id, "xact": cursor.xact}
-    if connection.execute(text(sql), params).first() is None:
-        raise _refuse(str(cursor), field, "no such event")
+    transaction; on SQLite the transaction part is always 0. The same holds for the
+    outage-event part in `outage_event`."""
+    parts = (("event", cursor.xact, cursor.event_id), ("outage_event", *_outage_part(cursor)))
+    for table, xact, event_id in parts:
+        if (xact, event_id) == (0, 0):
+            continue
+        if connection.dialect.name == "postgresql":
+            sql = f"""SELECT 1 FROM {table} WHERE id = :event_id
+                     AND xact_id = CAST(CAST(:xact AS text) AS xid8)"""
+        elif xact != 0:
+            raise _refuse(str(cursor), field, "the transaction part is always 0 on this database")
+        else:
+            sql = f"SELECT 1 FROM {table} WHERE id = :event_id"
+        params = {"event_id": event_id, "xact": xact}
+        if connection.execute(text(sql), params).first() is None:
+            raise _refuse(str(cursor), field, f"no such {table.replace('_', ' ')}")
 
 
 _EVENT_COLUMNS = (
@@ -142,4 +165,46 @@ def events_after(connection: Connection, since: Cursor, limit: int, horizon: int
             FROM event e WHERE e.id > :event_id ORDER BY e.id LIMIT :limit"""
     statement = text(sql).columns(*_EVENT_COLUMNS)
     params = {"xact": since.xact, "event_id": since.event_id, "limit": limit, "horizon": horizon}
+    return list(connection.execute(statement, params))
+
+
+# Outage events a regulator sees; "noticed" (the notice batches) and "imported" stay inside.
+EXPORTED_OUTAGE_EVENTS = ("registered", "progress", "restored", "restored_partly", "corrected")
+
+_OUTAGE_EVENT_COLUMNS = (
+    column("xact", BigInteger()),
+    column("id", Integer()),
+    column("outage_id", Integer()),
+    column("at", UtcDateTime()),
+    column("kind", String()),
+    column("detail", JSON()),
+)
+
+
+def outage_events_after(
+    connection: Connection, since: Cursor, limit: int, horizon: int
+) -> list[Any]:
+    """Outage events after the cursor's outage part, in cursor order, of finished
+    transactions only (the same horizon as the application events)."""
+    kinds = ", ".join(f"'{kind}'" for kind in EXPORTED_OUTAGE_EVENTS)
+    if connection.dialect.name == "postgresql":
+        sql = f"""
+            SELECT e.xact_id::text::bigint, e.id, e.outage_id, e.at, e.kind, e.detail
+            FROM outage_event e
+            WHERE (e.xact_id, e.id) > (CAST(CAST(:xact AS text) AS xid8), :event_id)
+              AND e.xact_id < CAST(CAST(:horizon AS text) AS xid8)
+              AND e.kind IN ({kinds})
+            ORDER BY e.xact_id, e.id LIMIT :limit"""
+    else:
+        sql = f"""
+            SELECT 0, e.id, e.outage_id, e.at, e.kind, e.detail
+            FROM outage_event e WHERE e.id > :event_id AND e.kind IN ({kinds})
+            ORDER BY e.id LIMIT :limit"""
+    statement = text(sql).columns(*_OUTAGE_EVENT_COLUMNS)
+    params = {
+        "xact": since.outage_xact,
+        "event_id": since.outage_event_id,
+        "limit": limit,
+        "horizon": horizon,
+    }
     return list(connection.execute(statement, params))

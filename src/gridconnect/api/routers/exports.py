@@ -37,7 +37,7 @@ class ExportLogEntry(BaseModel):
     response_class=Response,
     responses={
         200: {
-            "description": "JSON Lines: applications, then the next cursor",
+            "description": "JSON Lines: applications, then outages, then the next cursor",
             "content": {
                 "application/x-ndjson": {
                     "schema": {

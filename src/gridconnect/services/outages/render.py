@@ -35,7 +35,11 @@ HEADERS: dict[str, str] = {
     "met": "是否达标",
     "budget_used_percent": "年度目标已用(%)",
     "year_elapsed_percent": "全年已过(%)",
+    # high-reliability zones (L51)
+    "zone": "高可靠性示范区",
+    "feeders": "线路",
 }
+ZONE_SHEET = "示范区"
 SHEETS = (("明细", "rows"), ("按城市", "city"), ("按企业", "company"), ("全省", "province"))
 
 
@@ -61,16 +65,33 @@ def _tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]
                 [[_cell(f, row.get(f)) for f in fields] for row in rows],
             )
         )
+    zones = report.get("zones") or []
+    if zones:
+        fields = [f for f in HEADERS if any(f in row for row in zones)]
+        out.append(
+            (
+                ZONE_SHEET,
+                [HEADERS[f] for f in fields],
+                [[_cell(f, row.get(f)) for f in fields] for row in zones],
+            )
+        )
     return out
 
 
 def reliability_csv(report: dict[str, Any]) -> str:
-    """The rows (明细) as CSV with Chinese headers."""
-    _title, header, rows = _tables(report)[0]
+    """The rows (明细) as CSV with Chinese headers; the high-reliability zones (L51), when
+    the policy declares any, follow after an empty line with their own header."""
+    tables = _tables(report)
+    _title, header, rows = tables[0]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
     writer.writerows(rows)
+    for title, zone_header, zone_rows in tables[1:]:
+        if title == ZONE_SHEET:
+            writer.writerow([])
+            writer.writerow(zone_header)
+            writer.writerows(zone_rows)
     return buffer.getvalue()
 
 

@@ -30,6 +30,7 @@ from gridconnect.services.outages.indices import (
 )
 from gridconnect.services.outages.periods import ReliabilityPeriod
 from gridconnect.services.outages.sql_sums import partly_restored, sql_sums
+from gridconnect.services.outages.zones import zone_rows
 from gridconnect.store.outage_tables import (
     CustomerAccountRow,
     CustomerCountRow,
@@ -259,6 +260,7 @@ def reliability_report(
     with Session(engine) as session:
         current = _sums_for(session, period, as_of, policy.momentary_minutes, scope, strict)
         previous = _sums_for(session, before, as_of, policy.momentary_minutes, scope, False)
+        zones = zone_rows(session, policy, period, as_of, scope)
     rows = []
     for key in sorted(current):
         sums = current[key]
@@ -287,6 +289,7 @@ def reliability_report(
         "as_of": as_of.isoformat(),
         "rows": rows,
         "rollups": rollups,
+        "zones": zones,
     }
 
 
