@@ -60,7 +60,7 @@ def test_the_migration_backfills_the_alerts_of_warned_and_breached_tickets(
     ]
     url = engine.url.render_as_string(hide_password=False)
 
-    command.downgrade(alembic_config(url), "0012")
+    command.downgrade(alembic_config(url), "0013")
     columns = {c["name"] for c in inspect(engine).get_columns("alert")}
     assert "ticket_id" not in columns
     command.upgrade(alembic_config(url), "head")

@@ -1,7 +1,7 @@
 """selfservice tickets: a ticket's warning and breach are alert rows
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-11-27 05:30:00
 
 `alert.ticket_id` (nullable) names the customer's ticket an alert is about; such an alert has
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | None = "0012"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
