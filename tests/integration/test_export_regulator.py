@@ -11,6 +11,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from factories import advance_to_end, provide_all_documents, receive
+from gridconnect.cli import app  # imported unfrozen: its models' `date` fields
 from gridconnect.config.settings import get_settings
 from gridconnect.services.applications import perform
 from gridconnect.services.context import Services
@@ -117,8 +118,6 @@ def test_every_export_is_recorded_with_who_when_and_the_cursor_range(services: S
 def test_the_export_command_writes_json_lines_ending_with_the_next_cursor(
     services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from gridconnect.cli import app
-
     receive(services)
     monkeypatch.setenv("GRIDCONNECT_DATABASE_URL", services.engine.url.render_as_string(False))
     get_settings.cache_clear()
