@@ -35,7 +35,7 @@ app.add_typer(sla_app, name="sla", help="SLA clocks: scan, recompute, deliver al
 app.add_typer(report_app, name="report")
 app.add_typer(export_app, name="export")
 app.add_typer(files_app, name="files")
-# supply plans, charges and open capacity (issue 16)
+# supply plans, charges and open capacity
 app.add_typer(capacity_app, name="capacity")
 app.add_typer(plans_app, name="plans")
 app.add_typer(gov_app, name="gov")  # govlink

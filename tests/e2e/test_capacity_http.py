@@ -1,5 +1,5 @@
 """The network's open capacity (L52): import as a whole, edit, publish per the policy's
-switches, and flag a restricted area at the clerk's application (issue 16)."""
+switches, and flag a restricted area at the clerk's application."""
 
 from __future__ import annotations
 

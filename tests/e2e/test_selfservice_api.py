@@ -1,4 +1,4 @@
-"""Issue 14 through the API: the customer's own application, behind the number and its code."""
+"""The customer's own application, behind the number and its code."""
 
 from __future__ import annotations
 

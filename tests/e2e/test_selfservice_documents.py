@@ -1,4 +1,4 @@
-"""Issue 14.4, 14.5, 14.7 in the pages: the customer sends the missing documents from the
+"""The customer sends the missing documents from the
 phone and sees the stage become ready, cancels with a reason, reads why it is paused and
 what to do; staff open the stored files."""
 

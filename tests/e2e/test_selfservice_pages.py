@@ -1,4 +1,4 @@
-"""Issue 14.2 in the pages: the hall receipt with its code and QR link, the code read on
+"""The hall receipt with its code and QR link, the code read on
 /status, a clerk's reissue, and a customer recovering a lost code with the phone."""
 
 from __future__ import annotations

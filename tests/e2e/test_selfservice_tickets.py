@@ -1,4 +1,4 @@
-"""Issue 14.6: a customer's help request becomes a ticket for the city's supervisors, with
+"""A customer's help request becomes a ticket for the city's supervisors, with
 its own working-day clock, a warning and a breach alert once each, and the answer shown to
 the customer."""
 

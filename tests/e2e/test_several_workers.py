@@ -1,4 +1,4 @@
-"""Two API workers and two schedulers on one PostgreSQL (issue 19).
+"""Two API workers and two schedulers on one PostgreSQL.
 
 `gridconnect serve --workers 2` and two `gridconnect scheduler` processes run for real.
 Clerks register applications and take some of them to their next stage over HTTP; then

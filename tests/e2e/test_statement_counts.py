@@ -1,4 +1,4 @@
-"""How many SQL statements a read and a list page cost, pinned (issue 19): a change that
+"""How many SQL statements a read and a list page cost, pinned: a change that
 loads an application's children one by one again, or opens another query per row, fails
 here before it shows in a benchmark. The answers themselves are the existing tests' job."""
 

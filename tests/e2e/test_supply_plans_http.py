@@ -1,4 +1,4 @@
-"""Supply plans, charges and the LV ceiling over HTTP (issue 16)."""
+"""Supply plans, charges and the LV ceiling over HTTP."""
 
 from __future__ import annotations
 

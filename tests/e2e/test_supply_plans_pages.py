@@ -1,5 +1,5 @@
 """Supply plans and charges on the pages: the clerk answers, the customer compares and
-chooses (issue 16)."""
+chooses."""
 
 from __future__ import annotations
 

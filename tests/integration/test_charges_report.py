@@ -1,5 +1,5 @@
 """Charges in the monthly statistics: totals per city and company, checked against sums
-computed independently from the charges as recorded (issue 16: the cost to connect)."""
+computed independently from the charges as recorded (the cost to connect)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """A chosen transitional plan (L27): the application is marked until the grid upgrade is
-done, and an upgrade past its planned completion raises one alert (issue 16)."""
+done, and an upgrade past its planned completion raises one alert."""
 
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ def test_a_page_of_thirty_costs_the_same_queries_as_a_page_of_three(services: Se
 
 
 def test_sorting_by_due_puts_the_most_urgent_first(services: Services) -> None:
-    # every application has a clock now (acceptance: 1 working day, issue 12 part 4)
+    # every application has a clock now (acceptance: 1 working day)
     with freeze_time("2026-09-28 02:00:00") as frozen:
         later = receive(services)  # acceptance due 29 September
         frozen.move_to("2026-09-10 02:00:00")

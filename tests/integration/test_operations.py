@@ -1,4 +1,4 @@
-"""Operations (issue 19): the online SQLite backup, statistics after bulk loads, the
+"""Operations: the online SQLite backup, statistics after bulk loads, the
 autovacuum warning of /readyz, the outbox and alert metrics, and JSON log lines."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`gridconnect tickets scan / list` over a real database file (issue 14.6)."""
+"""`gridconnect tickets scan / list` over a real database file."""
 
 from __future__ import annotations
 

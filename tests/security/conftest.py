@@ -1,4 +1,4 @@
-"""The security tests: each attack of issue 11 as a test, over HTTP against the real app.
+"""The security tests: each attack that once got through as a test, over HTTP against the real app.
 
 The request helpers of the end-to-end tests (`tests/e2e/api_helpers.py`, `page_helpers.py`)
 are shared; the fixtures are the same app, client and staff as there.

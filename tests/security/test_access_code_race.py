@@ -1,4 +1,4 @@
-"""Issue 11.11: the wrong-access-code limit holds under parallel guesses (real threads, on
+"""The wrong-access-code limit holds under parallel guesses (real threads, on
 PostgreSQL and SQLite): exactly five guesses are evaluated, every other one gets 429."""
 
 from __future__ import annotations
@@ -44,5 +44,5 @@ def test_thirty_parallel_wrong_codes_get_exactly_five_evaluated(services, engine
             text("SELECT count(*) FROM attempt WHERE subject LIKE 'code-client:%'")
         ).scalar_one()
     # Each evaluated guess is counted once against the guessing client (and once against
-    # the number: issue 14.3's second limit).
+    # the number: the second limit).
     assert recorded == MAX_WRONG_CODES

@@ -1,4 +1,4 @@
-"""Issue 11.7: the last active administrator cannot be deactivated (409 `last_admin`), and
+"""The last active administrator cannot be deactivated (409 `last_admin`), and
 `gridconnect users reactivate NAME` lets a deactivated account back in."""
 
 from __future__ import annotations

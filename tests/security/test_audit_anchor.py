@@ -1,4 +1,4 @@
-"""Issue 11.2: the audit trail cannot be erased unnoticed.
+"""The audit trail cannot be erased unnoticed.
 
 Each test plays someone who can run SQL: first without lifting the triggers (TRUNCATE),
 then as an administrator who lifts them and deletes a chain's tail, a whole chain or

@@ -1,6 +1,6 @@
 """Bad text and numbers get a 4xx naming the field, never a 500, and are not stored.
 
-Issue 11: a NUL byte made PostgreSQL fail (500) on public and staff routes (item 8); the
+A NUL byte made PostgreSQL fail (500) on public and staff routes (item 8); the
 page forms skipped the API's length limits, so a huge note, name or address was stored
 whole (item 9); `capacity_kw: true` was taken as 1 (item 10). Each case runs on SQLite and,
 with GRIDCONNECT_TEST_DATABASE_URL, on PostgreSQL.

@@ -1,4 +1,4 @@
-"""Issue 11.6: the CSRF token is bound to the session. Someone who can plant cookies gives the
+"""The CSRF token is bound to the session. Someone who can plant cookies gives the
 victim their own anchor and its token; the victim's session must still refuse it."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 11.1: a refused upload must never delete a file a committed document uses.
+"""A refused upload must never delete a file a committed document uses.
 
 The store is content-addressed, so two applications' documents can share one file. Before
 the fix, a request that had created the file deleted it when its own transaction failed

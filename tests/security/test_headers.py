@@ -1,4 +1,4 @@
-"""Issue 11.13: anti-framing and hardening headers on pages and API; no inline script."""
+"""Anti-framing and hardening headers on pages and API; no inline script."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Fault test (issue 11): kill -9 the server during uploads and advances, then check.
+"""Fault test: kill -9 the server during uploads and advances, then check.
 
 A real `gridconnect serve` process on PostgreSQL is killed with SIGKILL while several
 clients upload documents (some content shared between applications, some unique) and

@@ -1,4 +1,4 @@
-"""Issue 11.3: sign-in attempts are limited per account and per client, in the database, and
+"""Sign-in attempts are limited per account and per client, in the database, and
 argon2 checks are bounded; the excess gets 429 with Retry-After."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`/metrics` is for the scraper only (issue 19): a bearer token when one is configured,
+"""`/metrics` is for the scraper only: a bearer token when one is configured,
 else a client on this machine that did not come through a proxy. Everyone else gets 403
 with a stable code, and nothing of the metrics."""
 

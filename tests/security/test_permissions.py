@@ -1,4 +1,4 @@
-"""Issue 11.12: one permission table for pages and API. Walk every API route and every page
+"""One permission table for pages and API. Walk every API route and every page
 action for every role; each answer must match the table, and pages must grant what the API
 grants for the same permission, no more and no less."""
 
@@ -37,7 +37,7 @@ SIGNED_IN_API |= {
 }
 PUBLIC_PAGES = {"/", "/standards", "/apply", "/apply/done", "/status", "/my", "/my/leave"}
 PUBLIC_PAGES |= {"/login", "/logout"}
-# supply plans, charges and open capacity (issue 16): the customer's code or nothing at all
+# supply plans, charges and open capacity: the customer's code or nothing at all
 PUBLIC_API |= {
     "/api/v1/public/charge-catalogue",
     "/api/v1/public/applications/{number}/supply-plans",

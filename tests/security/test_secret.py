@@ -1,4 +1,4 @@
-"""Issue 11.5: no known signing secret. Development makes a random one at first start and
+"""No known signing secret. Development makes a random one at first start and
 keeps it beside the database; known or short secrets are refused where others can reach us."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 14.2–14.3: access codes are recovered by proving the phone, and guessing someone's
+"""Access codes are recovered by proving the phone, and guessing someone's
 code locks out the guesser, never the owner. Over HTTP, with a stranger and the owner on
 different client addresses."""
 

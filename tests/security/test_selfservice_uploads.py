@@ -1,4 +1,4 @@
-"""Issue 14.4 security: a customer's uploads reach only the current stage of the application
+"""A customer's uploads reach only the current stage of the application
 proven with its code, are limited per application per day, and files are read only by
 their own customer or by staff in scope."""
 

@@ -1,4 +1,4 @@
-"""Issue 11.4: sign-out ends the session on the server, as bearer and as cookie; so do
+"""Sign-out ends the session on the server, as bearer and as cookie; so do
 deactivation and a new password, for every session of the user."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 14.5: every suspension reason of the rules has a plain-Chinese reason and an
+"""Every suspension reason of the rules has a plain-Chinese reason and an
 instruction for the customer (a reason added without them fails here)."""
 
 from __future__ import annotations

@@ -38,11 +38,11 @@ from gridconnect.api.routers import (  # outages capability
     standards,
     users,
 )
-from gridconnect.api.routers import capacity as capacity  # issue 16: open capacity (L52)
+from gridconnect.api.routers import capacity as capacity  # open capacity (L52)
 from gridconnect.api.routers import gov as gov_router  # govlink
 from gridconnect.api.routers import orders as supervision_orders  # command centre
-from gridconnect.api.routers import plans_public as plans_public  # issue 16: customer, catalogue
-from gridconnect.api.routers import supply_plans as supply_plans  # issue 16: plans, charges
+from gridconnect.api.routers import plans_public as plans_public  # customer, catalogue
+from gridconnect.api.routers import supply_plans as supply_plans  # plans, charges
 from gridconnect.api.security_headers import SecurityHeaders
 from gridconnect.bootstrap import build_services
 from gridconnect.config.settings import Settings, get_settings
@@ -116,7 +116,7 @@ def create_app(
         calendar,
         reports,
         exports,
-        # supply plans, charges and open capacity (issue 16)
+        # supply plans, charges and open capacity
         supply_plans,
         plans_public,
         capacity,
@@ -140,7 +140,7 @@ def create_app(
         app.include_router(extra)
     install_pages(app)
     install_docs(app)
-    # perf (issue 19): /metrics (not public) and the request latency it reports
+    # perf: /metrics (not public) and the request latency it reports
     app.router.routes.append(metrics.route)
     app.add_middleware(RequestMetrics)
     return app

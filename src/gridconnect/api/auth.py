@@ -90,7 +90,7 @@ async def check_password(request: Request, username: str, password: str) -> Auth
 
     At most `max_concurrent_password_checks` argon2 verifications run at once in this
     process; the excess is refused with Retry-After instead of filling the thread pool
-    that every other request needs (issue 11.3: 40 sign-ins took reads from 0.07 s to 12.6 s).
+    that every other request needs (40 sign-ins took reads from 0.07 s to 12.6 s).
     """
     settings: Settings = request.app.state.settings
     limits = LoginLimits(

@@ -5,7 +5,7 @@ route obtains them, and the engine and calendar derived from them, through these
 dependencies, so overriding `get_services` swaps all three.
 
 They are `async def` because none of them blocks: FastAPI runs a plain `def` dependency in
-the thread pool, one hand-off per dependency per request (issue 19 measured anyio's
+the thread pool, one hand-off per dependency per request (anyio's
 hand-off as the largest single item of a read).
 """
 

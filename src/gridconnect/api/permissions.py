@@ -2,7 +2,7 @@
 
 The pages used to list roles of their own and granted more than the API (an administrator
 cancelled and registered applications through /workbench, a supervisor registered one; the
-API refused each, issue 11.12). Now a route names a permission, never roles, and both
+API refused each). Now a route names a permission, never roles, and both
 `api.auth.require` and `api.pages.session.staff` look it up here.
 `tests/security/test_permissions.py` walks every API route and every page action for every
 role and checks the answers against this table and against each other.
@@ -26,7 +26,7 @@ class Permission(StrEnum):
     READ_POLICY = "policy.read"
     MANAGE_USERS = "users.manage"
     EXPORT_REGULATOR = "exports.regulator"
-    # issue 16: the network's open capacity and restricted areas (L52)
+    # the network's open capacity and restricted areas (L52)
     MANAGE_CAPACITY = "capacity.manage"
     # command centre: supervision orders (督办)
     ISSUE_ORDERS = "orders.issue"  # order an action on an application, by a deadline
@@ -48,7 +48,7 @@ ROLES_FOR: dict[Permission, frozenset[str]] = {
     Permission.READ_POLICY: frozenset({"admin"}),
     Permission.MANAGE_USERS: frozenset({"admin"}),
     Permission.EXPORT_REGULATOR: frozenset({"admin"}),
-    # issue 16: supervisors within their company and cities, administrators everywhere
+    # supervisors within their company and cities, administrators everywhere
     Permission.MANAGE_CAPACITY: frozenset({"supervisor", "admin"}),
     # command centre: supervision orders (督办)
     Permission.ISSUE_ORDERS: frozenset({"supervisor"}),

@@ -22,7 +22,7 @@ def upgrade_command(revision: str = typer.Argument("head")) -> None:
     typer.echo(f"database at {revision}: {url.split('@')[-1]}")
 
 
-# -- perf (issue 19): online backup of an SQLite database, statistics after a restore ------
+# -- perf: online backup of an SQLite database, statistics after a restore ------
 @db_app.command("backup")
 def backup_command(
     target: Path = typer.Argument(..., help="The copy to write (replaced if it exists)."),

@@ -1,4 +1,4 @@
-"""`gridconnect gov status | retry | report MONTH`: the government link (issue 17)."""
+"""`gridconnect gov status | retry | report MONTH`: the government link."""
 
 from __future__ import annotations
 

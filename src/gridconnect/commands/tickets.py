@@ -1,4 +1,4 @@
-"""`gridconnect tickets ...`: customers' help requests and complaints (issue 14.6)."""
+"""`gridconnect tickets ...`: customers' help requests and complaints."""
 
 from __future__ import annotations
 

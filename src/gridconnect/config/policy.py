@@ -156,7 +156,7 @@ def _to_domain(file: PolicyFile) -> Policy:
 
 
 def _plans_policy(file: PolicyFile) -> dict[str, Any]:
-    """Supply plans, cost and capacity (issue 16): LV ceilings, charge catalogue, publication."""
+    """Supply plans, cost and capacity: LV ceilings, charge catalogue, publication."""
     return {
         "lv_capacity_ceilings": tuple(
             LvCapacityCeiling(
@@ -304,7 +304,7 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
             {"code": r.code, "name": r.name} for r in policy.not_applicable_reasons
         ],
         "suspension_reasons": [{"code": r.code, "name": r.name} for r in policy.suspension_reasons],
-        # supply plans, cost and capacity (issue 16)
+        # supply plans, cost and capacity
         "lv_capacity_ceilings": [
             {
                 "in_force_from": _date_text(c.in_force_from),

@@ -268,7 +268,7 @@ def _no_commitment_letter(documents: dict[str, str]) -> dict[str, str]:
     return documents
 
 
-# -- supply plans, cost and capacity (issue 16) ----------------------------------------
+# -- supply plans, cost and capacity ----------------------------------------
 class LvCeilingFile(Section):
     """The largest LV capacity connected in a city from a date (L36, L41)."""
 
@@ -375,7 +375,7 @@ class PolicyFile(Section):
     not_applicable_reasons: Annotated[
         list[NotApplicableReasonFile], AfterValidator(_distinct_reasons)
     ] = []
-    # supply plans, cost and capacity (issue 16)
+    # supply plans, cost and capacity
     lv_capacity_ceilings: list[LvCeilingFile] = []
     charge_items: Annotated[list[ChargeItemFile], AfterValidator(_distinct_items)] = []
     capacity_publication: CapacityPublicationFile = CapacityPublicationFile()

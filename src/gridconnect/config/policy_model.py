@@ -251,7 +251,7 @@ class Policy:
     fees: Mapping[str, FeeSpec] = field(default_factory=dict, hash=False)
     #: every document type the policy names (code -> DocumentType)
     documents: Mapping[str, DocumentType] = field(default_factory=dict, hash=False)
-    # supply plans, cost and capacity (issue 16)
+    # supply plans, cost and capacity
     lv_capacity_ceilings: tuple[LvCapacityCeiling, ...] = ()
     charge_items: tuple[ChargeItem, ...] = ()
     capacity_publication: CapacityPublication = field(default_factory=CapacityPublication)

@@ -59,16 +59,16 @@ class Settings(BaseSettings):
     token_hours: float = Field(default=8.0, gt=0)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, gt=0, lt=65536)
-    # Sign-in limits (issue 11.3): per account, per client address, and argon2 checks at once.
+    # Sign-in limits: per account, per client address, and argon2 checks at once.
     login_attempts_per_account: int = Field(default=5, gt=0)
     login_attempts_per_client: int = Field(default=20, gt=0)
     login_window_seconds: int = Field(default=900, gt=0)
     max_concurrent_password_checks: int = Field(default=2, gt=0)
-    # govlink (issue 17): the government platform; no URL = manual entry, as before.
+    # govlink: the government platform; no URL = manual entry, as before.
     gov_platform_url: str | None = None
     gov_platform_secret: SecretStr | None = None
     gov_platform_timeout_seconds: float = Field(default=5.0, gt=0)
-    # perf (issue 19): operations. /metrics wants this as a bearer token; unset, only a
+    # perf: operations. /metrics wants this as a bearer token; unset, only a
     # client on this machine (not through a proxy) may scrape.
     metrics_token: SecretStr | None = None
     # "json": one JSON object per log line (for a log shipper); "text" for people.

@@ -1,6 +1,6 @@
 """The development signing secret: random, made at first start, kept beside the database.
 
-A fixed default ("change-me") let anyone forge an administrator's token (issue 11.5). A
+A fixed default ("change-me") let anyone forge an administrator's token. A
 random secret per installation is as convenient and forges nothing; keeping it in a file
 keeps sessions and access codes valid across restarts and between the `serve` and CLI
 processes. The file is created with O_EXCL and mode 0600, so two processes starting at once

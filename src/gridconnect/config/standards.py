@@ -188,7 +188,7 @@ def service_standards(
 
 
 def _cost_and_capacity(policy: Policy, on: date, city: str | None) -> dict[str, Any]:
-    """Issue 16: the charge catalogue in force (L42, L52) and the LV ceiling (L36, L41)."""
+    """The charge catalogue in force (L42, L52) and the LV ceiling (L36, L41)."""
     ceiling = lv_ceiling(policy.lv_capacity_ceilings, city or "", on)
     return {
         "charge_catalogue": [

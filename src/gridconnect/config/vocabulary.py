@@ -131,7 +131,7 @@ NoControl = AfterValidator(refuse_control_characters)
 Text = Annotated[str, NoControl, Field(max_length=200)]
 
 
-# -- govlink (issue 17): the government link's words ------------------------------------------
+# -- govlink: the government link's words ------------------------------------------
 class Department(Labelled):
     """Departments that decide a parallel approval of connection works (L13)."""
 

@@ -47,7 +47,7 @@ def run_scan(engine: Engine, alert_channels: AlertRecipients) -> None:
         metrics.ALERTS_RAISED.labels(level).inc(count)
     if result.warned or result.breached:
         log.info("SLA scan: %d warned, %d breached", result.warned, result.breached)
-    # issue 16 (L27): transitional plans whose grid upgrade is past its planned completion
+    # (L27): transitional plans whose grid upgrade is past its planned completion
     from gridconnect.services.supply_plans.upgrade_scan import scan_grid_upgrades
 
     scan_grid_upgrades(engine, alert_channels=alert_channels)

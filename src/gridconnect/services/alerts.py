@@ -47,7 +47,7 @@ def _view(alert: AlertRow, number: str, clock_kind: str | None) -> dict[str, Any
         "city": alert.city,
         "level": alert.level,
         # No clock: a stall or a licence mismatch, named by its level; a transitional plan's
-        # grid upgrade (issue 16) by what it tracks.
+        # grid upgrade by what it tracks.
         "clock": clock_kind or _clockless(alert),
         "due_at": alert.due_at.isoformat(),
         "raised_at": alert.raised_at.isoformat(),

@@ -57,7 +57,7 @@ def receive_application(
     application was made from)."""
     check(new)
     ctx = _context(svc, actor)
-    refuse_above_lv_ceiling(ctx.policy, new, local_date(ctx.now))  # L36, L41 (issue 16)
+    refuse_above_lv_ceiling(ctx.policy, new, local_date(ctx.now))  # L36, L41
     hv = new.kind == Kind.HV
     # 三零 and on-site reply are decided once, at receipt, by the policy in force that day.
     facts = ctx.policy.application_facts(
@@ -384,7 +384,7 @@ def _notify_customer(
                     if event.action == Event.MISSING_DOCUMENTS_NOTIFIED
                     else {}
                 ),
-                # selfservice (issue 14.5): why it is paused and what to do, as on the page
+                # selfservice: why it is paused and what to do, as on the page
                 **(
                     suspension_text(event.details.get("reason_code"))
                     if event.action == Event.SUSPENDED

@@ -1,7 +1,7 @@
 """Sliding-window attempt limits in the database, checked and recorded in one atomic step.
 
 Why atomic: counting the recent attempts and then inserting one are two statements; thirty
-parallel guesses could all count four and all be let through (issue 11: 15 evaluated against
+parallel guesses could all count four and all be let through (15 evaluated against
 a limit of 5). `check_and_record` first takes a lock that every check of the same subjects
 must take too, then counts and inserts, in the caller's transaction:
 

@@ -7,7 +7,7 @@ price is that rotating the secret voids codes already handed out.
 
 Wrong codes are counted in the `attempt` log, in the database, so the limits hold across
 several API workers; the count and the record are one atomic step (`services/attempts.py`),
-so parallel guesses cannot slip past them. Two limits (issue 14.3):
+so parallel guesses cannot slip past them. Two limits:
 
 * per guessing client (its address): 5 in 15 minutes, then 429 for that client only; a
   stranger guessing someone's number locks out himself, not the owner elsewhere;
@@ -158,7 +158,7 @@ def masked_view(svc: Services, app: Application) -> dict[str, Any]:
             for d in not_applicable_view(policy, app)
         ],
         "deadlines": deadlines,
-        # selfservice (issue 14.5, 14.7): why it is paused, what to do now, whom to call
+        # selfservice: why it is paused, what to do now, whom to call
         "suspension_reason_text": "",
         "suspension_what_to_do": "",
         **(suspension_text(app.suspension_reason) if app.suspended else {}),

@@ -178,7 +178,7 @@ def get_user(engine: Engine, user_id: int) -> AuthUser | None:
     """An active user by id (what a token names); None when missing or deactivated."""
     if not 1 <= user_id <= MAX_USER_ID:
         return None
-    # Every request asks this: a prebuilt Core statement, no ORM session (issue 19).
+    # Every request asks this: a prebuilt Core statement, no ORM session.
     with read_only(engine) as connection:
         row = connection.execute(_USER_BY_ID, {"user_id": user_id}).first()
     return _user(row) if row is not None and row.active else None  # type: ignore[arg-type]

@@ -29,7 +29,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA busy_timeout=30000")
             if _is_file(url):
                 # WAL: readers never wait for the writer and a commit is one append, not a
-                # journal rewrite (issue 19); it persists in the file, set on every connect.
+                # journal rewrite; it persists in the file, set on every connect.
                 # synchronous stays FULL: a commit survives a power loss.
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()

@@ -1,4 +1,4 @@
-"""Tables of the government link (issue 17): e-licence checks, approvals, callbacks, leads.
+"""Tables of the government link: e-licence checks, approvals, callbacks, leads.
 
 Every row is written by the service layer in the transaction of the change it records: a
 department's decision, the message id that carried it and the stop of the approval clock

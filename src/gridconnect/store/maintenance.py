@@ -3,7 +3,7 @@ check behind `/readyz`, and the online copy of an SQLite database (`gridconnect 
 
 PostgreSQL plans queries from table statistics that autovacuum keeps up to date; right
 after a bulk load (demo data, an import, a restore) there are none, and with autovacuum off
-there never are: issue 19 measured the month's report at 101 s without them, under a
+there never are: the month's report was measured at 101 s without them, under a
 second with them. So every bulk load the product performs ends with `analyse(...)`.
 """
 

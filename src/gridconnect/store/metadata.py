@@ -7,7 +7,7 @@ import gridconnect.store.gov_tables
 # selfservice
 import gridconnect.store.selfservice_tables  # noqa: F401
 from gridconnect.store import auth_tables, report_tables, tables  # noqa: F401
-from gridconnect.store import plan_tables as plan_tables  # issue 16: plans, charges, capacity
+from gridconnect.store import plan_tables as plan_tables  # plans, charges, capacity
 
 metadata = SQLModel.metadata
 

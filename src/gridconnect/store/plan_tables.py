@@ -1,4 +1,4 @@
-"""Tables of supply plans, charges and the network's open capacity (issue 16).
+"""Tables of supply plans, charges and the network's open capacity.
 
 A supply plan row is one option of the company's answer (1–3, L44); the chosen one carries
 into design review. A charge row records one catalogue item against an application, its

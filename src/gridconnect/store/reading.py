@@ -1,4 +1,4 @@
-"""Applications for reading only: prebuilt Core statements, no ORM session (issue 19).
+"""Applications for reading only: prebuilt Core statements, no ORM session.
 
 A read has nothing to save, so it needs neither the ORM's identity map nor its unit of
 work; building the statements once (with bind parameters) also skips their construction

@@ -18,7 +18,7 @@ _WRITERS_GUARD = threading.Lock()
 
 
 def _sqlite_writers(engine: Engine) -> threading.RLock | None:
-    """On SQLite, the queue this process's units of work wait in, one at a time (issue 19).
+    """On SQLite, the queue this process's units of work wait in, one at a time.
 
     SQLite lets one writer in at a time; the others poll the lock with growing sleeps (up to
     100 ms each), so under 8 concurrent writes the slowest waited 1.3 s, 9x the median. A

@@ -25,7 +25,7 @@ class Event(StrEnum):
     DOCUMENT_NOT_APPLICABLE = "document_not_applicable"
     MISSING_DOCUMENTS_NOTIFIED = "missing_documents_notified"
     SITE_SURVEY_RECORDED = "site_survey_recorded"
-    # supply plans, cost and capacity (issue 16)
+    # supply plans, cost and capacity
     SUPPLY_PLAN_ANSWERED = "supply_plan_answered"
     SUPPLY_PLAN_CHOSEN = "supply_plan_chosen"
     CHARGE_RECORDED = "charge_recorded"
@@ -61,7 +61,7 @@ class AlertLevel(StrEnum):
     WARNING = "warning"
     BREACH = "breach"
     STALL = "stall"  # no action on an open application for the policy's working days
-    # issue 16 (L27): a transitional plan's grid upgrade passed its planned completion
+    # (L27): a transitional plan's grid upgrade passed its planned completion
     UPGRADE_OVERDUE = "upgrade_overdue"
     # govlink: a pending e-licence check came back a mismatch (no clock)
     LICENCE_MISMATCH = "licence_mismatch"

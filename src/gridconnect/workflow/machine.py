@@ -5,7 +5,7 @@ from every open stage. Suspension and the government-approval record are interna
 transitions (no stage change) so that every "what can I do now" answer comes from the
 machine's own `may_<trigger>()`, never from a hand-written second table.
 
-Building a `Machine` costs about 130 µs, most of a view's time (issue 19), and a list page
+Building a `Machine` costs about 130 µs, most of a view's time, and a list page
 showed 50 views. The guards read only four facts (the state, whether the documents are
 complete, suspended, and whether government approval is unrequested or requested), so
 `action_table` asks the machine once per combination of those facts, per kind, and

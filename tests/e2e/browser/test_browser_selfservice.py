@@ -1,4 +1,4 @@
-"""Customers' self-service in Chromium (issue 14): an HV application from a phone, a hall
+"""Customers' self-service in Chromium: an HV application from a phone, a hall
 application read with the printed code, then its missing document uploaded from the phone,
 and a lost code recovered by the phone."""
 

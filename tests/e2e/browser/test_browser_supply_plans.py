@@ -1,4 +1,4 @@
-"""A customer on a 375 px phone compares three supply plans and chooses one (issue 16)."""
+"""A customer on a 375 px phone compares three supply plans and chooses one."""
 
 from __future__ import annotations
 

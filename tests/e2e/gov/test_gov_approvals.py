@@ -1,4 +1,4 @@
-"""Parallel approval with departments answering through signed callbacks (issue 17.2)."""
+"""Parallel approval with departments answering through signed callbacks."""
 
 from __future__ import annotations
 

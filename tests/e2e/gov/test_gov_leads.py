@@ -1,4 +1,4 @@
-"""Leads pushed by the platform become applications in one step (issue 17.3, L18, L23)."""
+"""Leads pushed by the platform become applications in one step (L18, L23)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Verified e-licences against the simulated platform as a real server (issue 17.1)."""
+"""Verified e-licences against the simulated platform as a real server."""
 
 from __future__ import annotations
 

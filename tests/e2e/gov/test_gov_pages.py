@@ -1,5 +1,5 @@
 """The government link in the pages: the clerk's application page, leads, the ledger, and
-the customer's status page showing each department (issue 17; the simulator as a server)."""
+the customer's status page showing each department (the simulator as a server)."""
 
 from __future__ import annotations
 

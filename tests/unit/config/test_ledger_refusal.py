@@ -1,4 +1,4 @@
-"""The four edited files of issue 12 are refused by `policy check` and at start-up.
+"""Four edited policy files are refused by `policy check` and at start-up.
 
 Each used to be answered "ok". Now the CLI exits 1 and prints every violation, each naming
 its rule (or section), the ledger item it breaks and the line of the file where that rule

@@ -1,4 +1,4 @@
-"""The policy's LV ceilings, charge catalogue and publication switches (issue 16)."""
+"""The policy's LV ceilings, charge catalogue and publication switches."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The allowed actions come from a table the machine filled once, not from a new Machine per
-view (issue 19): the table must answer exactly as a machine built for the application would,
+view: the table must answer exactly as a machine built for the application would,
 in every state, for every kind the shipped policy defines."""
 
 from __future__ import annotations

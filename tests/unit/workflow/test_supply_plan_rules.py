@@ -1,4 +1,4 @@
-"""The rules of supply plans and charges on plain domain objects (issue 16)."""
+"""The rules of supply plans and charges on plain domain objects."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ from gridconnect.api.pages import (
     supervisor,
     tickets,  # selfservice
 )
-from gridconnect.api.pages import plans as plans  # supply plans, charges, capacity (issue 16)
+from gridconnect.api.pages import plans as plans  # supply plans, charges, capacity
 from gridconnect.api.pages.web import (
     STATIC_DIR,
     LoginRequired,

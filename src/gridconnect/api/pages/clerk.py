@@ -94,7 +94,7 @@ async def register(request: Request, user: AuthUser = REGISTRAR) -> Response:
     secret = settings_of(request).signing_secret()
     try:
         app, code = receive_in_hall(services_of(request), new, user.username, secret)
-    except LvCapacityAboveCeiling as exc:  # L36, L41: apply as HV (issue 16)
+    except LvCapacityAboveCeiling as exc:  # L36, L41: apply as HV
         context = _new_context(request, user, values, {"capacity": exc.chinese})
         return render(request, "new_application.html", context, status_code=422)
     if app.id is None:  # pragma: no cover - the repository always sets it

@@ -1,6 +1,6 @@
 """The government link in the pages: e-licences and the approval on an application's page,
 the leads in the hall's workbench, departments' times for supervisors, and each
-department's state on the customer's status page (issue 17).
+department's state on the customer's status page.
 
 The application and status pages include `_gov_application.html` / `_gov_departments.html`
 with the context built here, so the link's part stays in its own templates.

@@ -67,7 +67,7 @@ EVENT_NAMES = MappingProxyType(
         "document_not_applicable": "资料不适用",
         "missing_documents_notified": "一次性告知缺件",
         "site_survey_recorded": "现场勘查",
-        # supply plans, cost and capacity (issue 16)
+        # supply plans, cost and capacity
         "supply_plan_answered": "答复供电方案",
         "supply_plan_chosen": "选定供电方案",
         "charge_recorded": "登记收费",
@@ -88,7 +88,7 @@ ALERT_LEVEL_NAMES = MappingProxyType(
         "breach": "超期",
         "stall": "停滞",
         "at_risk": "超期风险",
-        "upgrade_overdue": "升级改造逾期",  # issue 16 (L27)
+        "upgrade_overdue": "升级改造逾期",  # (L27)
         "licence_mismatch": "电子证照不符",  # govlink
         "ticket_warning": "诉求预警",  # selfservice tickets
         "ticket_breach": "诉求超期",  # selfservice tickets
@@ -106,7 +106,7 @@ def clock_label(policy: Policy, kind: str, clock: str) -> str:
         return code
     if clock == "stall":  # a stall alert is about the application, not one clock
         return "停滞（无人办理）"
-    if clock == GRID_UPGRADE:  # issue 16 (L27): a transitional plan's tracked upgrade
+    if clock == GRID_UPGRADE:  # (L27): a transitional plan's tracked upgrade
         return "过渡方案电网升级改造"
     if clock == "licence_mismatch":  # govlink: about a document, not a clock
         return "电子证照核验不符"

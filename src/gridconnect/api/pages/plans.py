@@ -1,4 +1,4 @@
-"""Supply plans and charges on the pages (issue 16): the customer compares the options side
+"""Supply plans and charges on the pages: the customer compares the options side
 by side and chooses one; the clerk answers the plan, records a choice, a charge, and the
 completion of a transitional plan's grid upgrade. Every form carries `expected_version`.
 """

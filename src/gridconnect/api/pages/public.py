@@ -30,7 +30,7 @@ from gridconnect.workflow.model import AREA_CLASSES, CITIES, COMPANIES
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
-# Every kind applies on the web (issue 14.1), with the API's own validation (forms.py).
+# Every kind applies on the web, with the API's own validation (forms.py).
 ONLINE_KINDS = ("lv_residential", "lv_nonresidential", "hv")
 
 
@@ -90,7 +90,7 @@ async def apply(request: Request) -> Response:
     svc = services_of(request)
     try:
         app, code = public.apply_online(svc, new, settings_of(request).signing_secret())
-    except LvCapacityAboveCeiling as exc:  # L36, L41: apply as HV (issue 16)
+    except LvCapacityAboveCeiling as exc:  # L36, L41: apply as HV
         context = {**_choices(request), "values": values, "errors": {"capacity": exc.chinese}}
         return render(request, "apply.html", context, status_code=422)
     response = redirect("/apply/done")

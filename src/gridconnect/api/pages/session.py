@@ -7,7 +7,7 @@ checked on every POST (customer forms included). A cross-site page can neither r
 anchor nor compute the token. The token is bound to the session cookie too: someone able to
 plant cookies (a sibling subdomain, a man in the middle on plain HTTP) can give a victim
 their own anchor and matching token, but that token was made for *their* session, not the
-victim's, and is refused (issue 11.6). The anchor is renewed at sign-in and dropped at
+victim's, and is refused. The anchor is renewed at sign-in and dropped at
 sign-out; sign-out also ends the session on the server (the user's session generation).
 """
 

@@ -1,4 +1,4 @@
-"""Staff open and download the stored file of a document, within their scope (issue 14.4)."""
+"""Staff open and download the stored file of a document, within their scope."""
 
 from typing import Annotated
 

@@ -18,7 +18,7 @@ router = APIRouter(tags=["health"])
 class Ready(BaseModel):
     status: Literal["ready"]
     # Ready, but something an operator should fix: "autovacuum_off" (PostgreSQL keeps no
-    # fresh statistics, so report queries slow down by orders of magnitude; issue 19).
+    # fresh statistics, so report queries slow down by orders of magnitude).
     warnings: list[Literal["autovacuum_off"]] = []
 
 

@@ -1,4 +1,4 @@
-"""`/metrics` for Prometheus; not public (issue 19).
+"""`/metrics` for Prometheus; not public.
 
 With `GRIDCONNECT_METRICS_TOKEN` set the scraper sends `Authorization: Bearer <token>`
 (compared in constant time); without it only a client on this machine may scrape, and a

@@ -1,4 +1,4 @@
-"""What the public and the customer see of plans and charges (issue 16, L44, L52)."""
+"""What the public and the customer see of plans and charges (L44, L52)."""
 
 from typing import Annotated, Any
 

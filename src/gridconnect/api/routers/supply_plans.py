@@ -1,4 +1,4 @@
-"""Supply plans and charges of one application, for staff (issue 16)."""
+"""Supply plans and charges of one application, for staff."""
 
 from typing import Any
 

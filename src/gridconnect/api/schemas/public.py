@@ -58,7 +58,7 @@ class PublicStatus(BaseModel):
     )
     not_applicable_documents: list[PublicNotApplicable]
     deadlines: list[PublicDeadline]
-    # selfservice (issue 14.5, 14.7)
+    # selfservice
     suspension_reason_text: str = Field(description="why it is paused, in plain Chinese")
     suspension_what_to_do: str = Field(description="what the customer does to resume")
     what_to_do_now: str = Field(description="the customer's next step; empty when closed")

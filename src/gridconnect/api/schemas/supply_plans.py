@@ -1,4 +1,4 @@
-"""Supply plans, charges and open capacity in and out (issue 16)."""
+"""Supply plans, charges and open capacity in and out."""
 
 # No `from __future__ import annotations`: FastAPI must see the real `date` under freezegun.
 import datetime as dt

@@ -1,1 +1,1 @@
-"""The government link (政企协同, issue 17): see docs/gov-platform.md for the protocol."""
+"""The government link (政企协同): see docs/gov-platform.md for the protocol."""

@@ -151,9 +151,9 @@ def period_report(
         "stages": _table(stage_rows, "stage", _stage),
         "clocks": _table(clock_rows, "clock", _clock),
         "suspensions": _table(suspension_rows, "reason", _suspension),
-        # issue 16: cost to connect, the World Bank's second measure beside time
+        # cost to connect, the World Bank's second measure beside time
         "charges": charges_report(svc, period.start, period.end, scope),
-        # selfservice (issue 14.6): 好差评 and customers' tickets per city
+        # selfservice: 好差评 and customers' tickets per city
         "satisfaction_and_tickets": satisfaction_and_tickets(svc.engine, period, scope),
     }
 

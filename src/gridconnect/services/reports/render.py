@@ -219,7 +219,7 @@ DUE: list[Column] = [
     ("是否逾期", lambda r: "是" if r["late"] else "否"),
     ("逾期天数", _get("days_late")),
 ]
-# issue 16: charges recorded against the catalogue (L42), the cost to connect
+# charges recorded against the catalogue (L42), the cost to connect
 CHARGES: list[Column] = [
     ("收费笔数", _get("charges")),
     ("收费户数", _get("applications")),
@@ -250,7 +250,7 @@ def _with_dimension(columns: list[Column], breakdown: str) -> list[Column]:
     return [(DIMENSIONS[breakdown], value), *columns]
 
 
-# selfservice (issue 14.6): 好差评 and customers' tickets per city
+# selfservice: 好差评 and customers' tickets per city
 SATISFACTION: list[Column] = [
     ("城市", _get("city")),
     ("评价数", _get("ratings")),
@@ -308,7 +308,7 @@ def sheets(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]
     for key, (title, columns) in TABLES.items():
         for breakdown, suffix in BREAKDOWN_SHEETS.items():
             add(f"{title}-{suffix}", _with_dimension(columns, breakdown), report[key][breakdown])
-    for breakdown, rows in report.get("charges", {}).items():  # issue 16: cost to connect
+    for breakdown, rows in report.get("charges", {}).items():  # cost to connect
         add(f"收费-{BREAKDOWN_SHEETS[breakdown]}", _with_dimension(CHARGES, breakdown), rows)
     if "gov_departments" in report:  # govlink
         add("审批部门用时", GOV_DEPARTMENTS, report["gov_departments"])

@@ -1,4 +1,4 @@
-"""Recovering a lost access code by proving the phone on the application (issue 14.2, 14.3).
+"""Recovering a lost access code by proving the phone on the application.
 
 1. `request_recovery(number)`: a 6-digit one-time code goes to the application's phone
    through the customer gateway (outbox), valid 10 minutes; the caller gets a random

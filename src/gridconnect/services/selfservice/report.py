@@ -1,4 +1,4 @@
-"""Satisfaction and customers' tickets per city for a report period (issue 14.6, L10, L57).
+"""Satisfaction and customers' tickets per city for a report period (L10, L57).
 
 Ratings count in the period they were given, tickets in the period they were opened; a
 ticket counts as answered on time when its answer came before its due. Per city (within

@@ -1,1 +1,1 @@
-"""Supply plans, charges and open capacity (issue 16): services over the workflow's rules."""
+"""Supply plans, charges and open capacity: services over the workflow's rules."""

@@ -1,4 +1,4 @@
-"""supply plans, charges against the catalogue, the network's open capacity (issue 16)
+"""supply plans, charges against the catalogue, the network's open capacity
 
 Revision ID: 0011
 Revises: 0010

@@ -4,7 +4,7 @@ Revision ID: 0012
 Revises: 0011
 Create Date: 2026-11-27 04:40:00
 
-New tables only (issue 17, docs/gov-platform.md): `gov_licence_check` (one e-licence and the
+New tables only (docs/gov-platform.md): `gov_licence_check` (one e-licence and the
 platform's answer), `gov_approval` and `gov_department` (the mode chosen at receipt, the one
 submission and each department's decision and elapsed time), `gov_inbound_message` (callbacks
 accepted, by the platform's message id, with the answer given) and `gov_lead`.
