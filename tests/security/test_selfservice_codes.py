@@ -196,3 +196,21 @@ def test_spent_challenges_do_not_pile_up(client, owner, staff, gateway, engine):
     with engine.connect() as connection:
         left = connection.execute(text("SELECT count(*) FROM recovery_challenge")).scalar_one()
     assert left == 1
+
+
+def test_guessing_on_the_supply_plan_route_locks_out_only_the_guesser(
+    app, client, owner, staff, gateway, engine
+):
+    # Found in review: the plan routes checked the code without the client's address, so
+    # five wrong codes there locked every customer out of every plan page at once.
+    with freeze_time("2026-11-02 09:00:00", tick=False):
+        number = register_in_hall(client, staff)["number"]
+        code = messages(engine, "access_code")[0]["access_code"]
+        plans = f"/api/v1/public/applications/{number}/supply-plans"
+        with TestClient(app, client=stranger_address(0)) as stranger:
+            guesses = [
+                stranger.get(plans, headers={"X-Access-Code": f"WRONG-{i}"}).status_code
+                for i in range(6)
+            ]
+        assert guesses == [404] * 5 + [429]
+        assert owner.get(plans, headers={"X-Access-Code": code}).status_code == 200

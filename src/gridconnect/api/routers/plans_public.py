@@ -1,25 +1,23 @@
 """What the public and the customer see of plans and charges (L44, L52)."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Path
+from fastapi import APIRouter, Depends
 
 from gridconnect.api.content import require_json
-from gridconnect.api.deps import ServicesDep, SettingsDep
+from gridconnect.api.deps import ServicesDep
 from gridconnect.api.error_statuses import errors
+from gridconnect.api.routers.customer import Proven
 from gridconnect.api.schemas.supply_plans import ChargeItemOut, ChoiceIn, SupplyPlansOut
 from gridconnect.config.policy import charge_item_dict
 from gridconnect.services.context import Services
-from gridconnect.services.public import ACTOR, StatusNotFound, TooManyAttempts, public_status
+from gridconnect.services.public import ACTOR
 from gridconnect.services.supply_plans.plans import choose_supply_plan, read_plans_by_number
 from gridconnect.timesource import local_date
 from gridconnect.workflow.errors import ApplicationNotFound, VersionConflict
 from gridconnect.workflow.supply_plans import InvalidSupplyPlan, SupplyPlanNotExpected
 
 router = APIRouter(prefix="/api/v1/public", tags=["public"])
-
-Number = Annotated[str, Path(max_length=32)]
-AccessCode = Annotated[str | None, Header(alias="X-Access-Code", max_length=64)]
 
 
 @router.get("/charge-catalogue", response_model=list[ChargeItemOut])
@@ -44,13 +42,10 @@ def customer_plans(svc: Services, number: str) -> dict[str, Any]:
 @router.get(
     "/applications/{number}/supply-plans",
     response_model=SupplyPlansOut,
-    responses=errors(StatusNotFound, TooManyAttempts),
+    # the code is checked by `Proven`, under the same per-client and per-number limits
 )
-def read_my_supply_plans(
-    number: Number, svc: ServicesDep, settings: SettingsDep, access_code: AccessCode = None
-) -> dict[str, Any]:
+def read_my_supply_plans(number: Proven, svc: ServicesDep) -> dict[str, Any]:
     """The options answered to the customer, side by side (cost, time, reliability)."""
-    public_status(svc, number, access_code, settings.signing_secret())
     return customer_plans(svc, number)
 
 
@@ -59,23 +54,14 @@ def read_my_supply_plans(
     response_model=SupplyPlansOut,
     dependencies=[Depends(require_json)],
     responses=errors(
-        StatusNotFound,
-        TooManyAttempts,
         ApplicationNotFound,
         SupplyPlanNotExpected,
         InvalidSupplyPlan,
         VersionConflict,
     ),
 )
-def choose_my_supply_plan(
-    number: Number,
-    body: ChoiceIn,
-    svc: ServicesDep,
-    settings: SettingsDep,
-    access_code: AccessCode = None,
-) -> dict[str, Any]:
+def choose_my_supply_plan(number: Proven, body: ChoiceIn, svc: ServicesDep) -> dict[str, Any]:
     """The customer chooses one option online; the choice and its time are audited."""
-    public_status(svc, number, access_code, settings.signing_secret())
     app, _ = read_plans_by_number(svc, number)
     assert app.id is not None
     choose_supply_plan(svc, app.id, body.option_no, ACTOR, expected_version=body.expected_version)
