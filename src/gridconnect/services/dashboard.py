@@ -18,7 +18,7 @@ from gridconnect.calendar import WorkingCalendar
 from gridconnect.config.policy_model import STAGE_PREFIX
 from gridconnect.services.context import Scope, Services
 from gridconnect.services.rates import EXCLUDED_CLOCKS, ON_TIME_DEFINITION, on_time_rate
-from gridconnect.services.reports.monthly import monthly_report
+from gridconnect.services.reports.monthly import period_report
 from gridconnect.services.reports.periods import month
 from gridconnect.store.tables import ApplicationRow, ClockRow
 from gridconnect.timesource import local_date
@@ -196,7 +196,7 @@ def on_time_rates(
     definition: `services.rates`), so the page shows what the API and the XLSX show."""
     if report is None:
         today = local_date(svc.now())
-        report = monthly_report(svc, month(today.year, today.month), scope)
+        report = period_report(svc, month(today.year, today.month), scope)
     by_city: dict[str, list[int]] = {}
     for row in report["clocks"]["city"]:
         if row["clock"] in EXCLUDED_CLOCKS:
