@@ -18,6 +18,12 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for SQLite or PostgreSQL with the settings this application relies on."""
     if url.startswith("sqlite"):
+        if _is_file(url):
+            # One connection per thread-pool thread that may hold one (anyio's default is 40):
+            # below that, every burst closed connections and opened new ones (and their
+            # PRAGMAs) on each request. A SQLite connection is a file handle and a small cache.
+            kwargs.setdefault("pool_size", 20)
+            kwargs.setdefault("max_overflow", 30)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )

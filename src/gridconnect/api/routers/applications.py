@@ -11,6 +11,7 @@ from gridconnect.api.content import require_json
 from gridconnect.api.deps import ServicesDep, SettingsDep
 from gridconnect.api.error_statuses import can_fail, errors
 from gridconnect.api.permissions import Permission
+from gridconnect.api.point_reads import point_read
 from gridconnect.api.schemas.applications import (
     ActionIn,
     ApplicationCreate,
@@ -70,7 +71,7 @@ async def _application_id(
                 [{"field": "application_id", "message": "at most 2147483647"}],
             )
         return int(application_id)
-    found = await run_in_threadpool(application_id_of, svc, application_id)
+    found = await point_read(svc.engine, application_id_of, svc, application_id)
     if found is None:
         raise NotFound(f"no application {application_id}")
     return found
@@ -148,8 +149,8 @@ async def list_applications(
 @router.get("/{application_id}", response_model=ApplicationPublic)
 async def read_application(application_id: AppId, user: Reader, svc: ServicesDep) -> dict[str, Any]:
     """One application with its stages, documents, missing documents, actions and clocks."""
-    scope = user_scope(user)
-    return await run_in_threadpool(lambda: view(svc, get_application(svc, application_id, scope)))
+    app = await point_read(svc.engine, get_application, svc, application_id, user_scope(user))
+    return view(svc, app)
 
 
 @router.get("/{application_id}/events", response_model=list[EventOut])
