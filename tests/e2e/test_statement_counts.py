@@ -80,3 +80,28 @@ def test_a_list_page_costs_the_same_statements_for_3_applications_as_for_30(
         for _ in range(27):
             client.post(APPS, json=lv_body(), headers=clerk)
     assert counts == [(3, LIST_PAGE_STATEMENTS), (30, LIST_PAGE_STATEMENTS)]
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def test_a_status_read_with_the_right_code_writes_nothing_and_a_wrong_code_is_recorded(
+    client: Any, engine: Engine
+) -> None:
+    receipt = client.post(
+        "/api/v1/public/applications", json=lv_body(company="sgcc", channel="online")
+    ).json()
+    url = f"/api/v1/public/applications/{receipt['number']}"
+    with counting(engine) as statements:
+        right = client.get(url, headers={"X-Access-Code": receipt["access_code"]})
+    assert right.status_code == 200
+    assert not [s for s in statements if s.lstrip().upper().startswith(WRITES)], statements
+    with counting(engine) as statements:
+        wrong = client.get(url, headers={"X-Access-Code": "AAAA-BBBB-CCCC-DDDD"})
+    assert wrong.status_code == 404
+    assert any(s.lstrip().upper().startswith("INSERT") for s in statements), statements
+    # The number's count, cleared by the next right code (a delete, only because there is one).
+    with counting(engine) as statements:
+        again = client.get(url, headers={"X-Access-Code": receipt["access_code"]})
+    assert again.status_code == 200
+    assert any(s.lstrip().upper().startswith("DELETE") for s in statements), statements

@@ -46,3 +46,28 @@ def test_thirty_parallel_wrong_codes_get_exactly_five_evaluated(services, engine
     # Each evaluated guess is counted once against the guessing client (and once against
     # the number: the second limit).
     assert recorded == MAX_WRONG_CODES
+
+
+def test_the_right_code_among_parallel_wrong_ones_never_lets_a_sixth_guess_through(
+    services, engine
+):
+    app, code = apply_online(services, new_application("lv_residential"), SECRET)
+    start = threading.Barrier(GUESSES)
+
+    def guess(i: int) -> str:
+        start.wait()
+        try:
+            public_status(services, app.number, code if i == 7 else f"WRONG-{i:04d}", SECRET)
+        except StatusNotFound:
+            return "evaluated"
+        except TooManyAttempts:
+            return "refused"
+        return "read"
+
+    with ThreadPoolExecutor(GUESSES) as pool:
+        answers = list(pool.map(guess, range(GUESSES)))
+    # The right code is only compared while fewer than five wrong ones are recorded; once it
+    # is, it counts for nothing. Either way no more than five wrong codes are evaluated.
+    assert answers.count("evaluated") == MAX_WRONG_CODES
+    assert answers.count("read") <= 1
+    assert answers.count("refused") == GUESSES - MAX_WRONG_CODES - answers.count("read")

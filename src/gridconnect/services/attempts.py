@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, text
+from sqlalchemy import and_, delete, func, or_, text
 from sqlmodel import Session, col, select
 
 from gridconnect.errors import GridconnectError
@@ -66,21 +66,36 @@ def check_and_record(
     Call first thing in a fresh session; the caller commits (also after a failed check of
     the password or code, so that the attempt counts).
     """
+    check_locked(session, limits, moment, message)
+    return record(session, limits, moment)
+
+
+def check_locked(session: Session, limits: Sequence[Limit], moment: datetime, message: str) -> None:
+    """Take the subjects' lock for the session's transaction, then raise TooManyAttempts
+    (after a rollback) if any subject is at its limit.
+
+    Everything decided while the lock is held is as atomic as a recorded attempt: a caller
+    that evaluates a secret under it and records only the wrong ones (`record`) lets no
+    more guesses through than `check_and_record`, and a right one writes nothing.
+    """
     begin_locked(session, [limit.subject for limit in limits])
     wait = 0.0
-    for limit in limits:
-        since = moment - limit.window
-        session.execute(
-            delete(AttemptRow).where(
-                col(AttemptRow.subject) == limit.subject, col(AttemptRow.at) <= since
+    recent = or_(
+        *(
+            and_(
+                col(AttemptRow.subject) == limit.subject, col(AttemptRow.at) > moment - limit.window
             )
+            for limit in limits
         )
-        recent = session.execute(
-            select(func.count(), func.min(AttemptRow.at)).where(
-                col(AttemptRow.subject) == limit.subject
-            )
-        ).one()
-        count, oldest = int(recent[0]), recent[1]
+    )
+    counted = session.execute(
+        select(AttemptRow.subject, func.count(), func.min(AttemptRow.at))
+        .where(recent)
+        .group_by(col(AttemptRow.subject))
+    ).all()
+    by_subject = {subject: (int(count), oldest) for subject, count, oldest in counted}
+    for limit in limits:
+        count, oldest = by_subject.get(limit.subject, (0, None))
         if count >= limit.max_attempts and oldest is not None:
             wait = max(wait, (oldest + limit.window - moment).total_seconds())
     if wait > 0:
@@ -88,6 +103,19 @@ def check_and_record(
         retry = max(1, math.ceil(wait))
         raise TooManyAttempts(
             f"{message}; try again in {retry} seconds", {"retry_after_seconds": retry}
+        )
+    return {subject: count for subject, (count, _oldest) in by_subject.items()}
+
+
+def record(session: Session, limits: Sequence[Limit], moment: datetime) -> list[int]:
+    """Record one attempt on every subject (their ids), dropping those out of every window;
+    under the lock `check_locked` took, in the caller's transaction."""
+    for limit in limits:
+        session.execute(
+            delete(AttemptRow).where(
+                col(AttemptRow.subject) == limit.subject,
+                col(AttemptRow.at) <= moment - limit.window,
+            )
         )
     rows = [AttemptRow(subject=limit.subject, at=moment) for limit in limits]
     session.add_all(rows)

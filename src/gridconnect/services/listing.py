@@ -16,6 +16,7 @@ from gridconnect.services.context import Scope, Services
 from gridconnect.services.views import application_view
 from gridconnect.store.reading import APPLICATION, read_applications, read_only
 from gridconnect.store.tables import ApplicationRow, ClockRow, EventRow
+from gridconnect.workflow.model import Application
 
 Sort = Literal["due", "newest", "oldest", "risk"]  # risk: command centre
 
@@ -73,6 +74,19 @@ def list_applications(
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of application views in the caller's scope, and how many match in all."""
+    page, total = find_page(svc, scope, filters, sort, limit, offset)
+    return page_views(svc, page), total
+
+
+def find_page(
+    svc: Services,
+    scope: Scope,
+    filters: Filters,
+    sort: Sort = "newest",
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Application], int]:
+    """One page of applications in the caller's scope, and how many match in all."""
     with read_only(svc.engine) as connection:
         total_query = _scoped(select(func.count()).select_from(ApplicationRow), scope, filters)
         total = int(connection.execute(total_query).scalar_one())
@@ -99,11 +113,14 @@ def list_applications(
         else:
             page_query = page_query.order_by(col(ApplicationRow.id).desc())
         rows = connection.execute(page_query.limit(limit).offset(offset)).all()
-        page = read_applications(connection, rows)
+        return read_applications(connection, rows), total
+
+
+def page_views(svc: Services, page: list[Application]) -> list[dict[str, Any]]:
+    """The views of a page of applications, all as of one moment."""
     moment = svc.now()
     policy, calendar = svc.policy, svc.calendar
-    items = [application_view(policy, calendar, app, moment) for app in page]
-    return items, total
+    return [application_view(policy, calendar, app, moment) for app in page]
 
 
 def _by_risk(query: Select[Any]) -> Select[Any]:

@@ -16,7 +16,7 @@ so parallel guesses cannot slip past them. Two limits:
   the owner who proves the phone with a one-time code (`selfservice/recovery.py`) gets a
   new code and a session at once, and that success clears the number's count.
 
-A right code does not count (its attempt is withdrawn) and clears the number's count. An
+A right code does not count (only wrong ones are recorded) and clears the number's count. An
 unknown number counts and answers exactly like a wrong code, so the answers reveal nothing
 about which numbers exist.
 """
@@ -33,7 +33,7 @@ from sqlmodel import select
 
 from gridconnect.errors import NotFound
 from gridconnect.services.applications import receive_application
-from gridconnect.services.attempts import Limit, check_and_record, forget, withdraw
+from gridconnect.services.attempts import Limit, check_locked, forget, record
 from gridconnect.services.attempts import TooManyAttempts as TooManyAttempts  # re-exported
 from gridconnect.services.context import Services
 from gridconnect.services.selfservice.guidance import hall_contact, next_step, suspension_text
@@ -45,7 +45,7 @@ from gridconnect.services.views import (
     notice_view,
     stages_view,
 )
-from gridconnect.store.reading import read_application
+from gridconnect.store.reading import read_application, read_only
 from gridconnect.store.tables import ApplicationRow
 from gridconnect.workflow.intake import NewApplication
 from gridconnect.workflow.model import Application
@@ -100,28 +100,45 @@ def public_status(
     svc: Services, number: str, code: str | None, secret_key: str, client: str = "unknown"
 ) -> dict[str, Any]:
     """The masked status of `number` for whoever holds its code; 404 and 429 otherwise."""
+    check_access_code(svc, number, code, secret_key, client)
+    return masked_view(svc, read_proven(svc, number))
+
+
+def check_access_code(
+    svc: Services, number: str, code: str | None, secret_key: str, client: str = "unknown"
+) -> None:
+    """Pass if `code` is the access code of `number`; StatusNotFound or TooManyAttempts.
+
+    The code is compared under the limits' lock (`attempts.check_locked`), and only a wrong
+    one is recorded: a right code writes nothing unless the number has wrong ones to clear.
+    """
     moment = svc.now()
-    not_found = StatusNotFound(
-        f"no application {number!r} with this access code", {"number": number}
-    )
+    limits = code_limits(number, client)
     with svc.unit_of_work() as uow:
         session = uow.session
-        attempts = check_and_record(
-            session, code_limits(number, client), moment, "too many wrong access codes"
-        )
+        counts = check_locked(session, limits, moment, "too many wrong access codes")
         stored = session.exec(
             select(ApplicationRow.access_code_hash).where(ApplicationRow.number == number)
         ).first()
         given = hash_access_code(secret_key, code or "")
         if not stored or not code or not hmac.compare_digest(stored, given):
+            record(session, limits, moment)
             uow.commit()  # the wrong code stays counted
-            raise not_found
-        withdraw(session, attempts)
-        forget(session, number_subject(number))
-        uow.commit()
-        app = read_application(session.connection(), number)
-    assert app is not None
-    return masked_view(svc, app)
+            raise StatusNotFound(
+                f"no application {number!r} with this access code", {"number": number}
+            )
+        if counts.get(number_subject(number)):
+            forget(session, number_subject(number))
+            uow.commit()
+        # else: nothing was written; leaving the unit of work rolls the lock's transaction back
+
+
+def read_proven(svc: Services, number: str) -> Application:
+    """The application whose code `check_access_code` has just accepted."""
+    with read_only(svc.engine) as connection:
+        app = read_application(connection, number)
+    assert app is not None  # the code matched its row a moment ago; applications stay
+    return app
 
 
 def masked_view(svc: Services, app: Application) -> dict[str, Any]:

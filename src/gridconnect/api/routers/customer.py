@@ -15,7 +15,7 @@ from gridconnect.api.schemas.public import PublicStatus
 from gridconnect.config.vocabulary import NoControl
 from gridconnect.services.attempts import TooManyAttempts
 from gridconnect.services.context import Services
-from gridconnect.services.public import StatusNotFound, masked_view, public_status
+from gridconnect.services.public import StatusNotFound, check_access_code, masked_view
 from gridconnect.services.selfservice.documents import (
     application_of,
     customer_cancel,
@@ -45,7 +45,7 @@ def proven_number(
 ) -> str:
     """The number, once its access code is right (404 otherwise, 429 after too many)."""
     client = request.client.host if request.client else "unknown"
-    public_status(svc, number, access_code, settings.signing_secret(), client)
+    check_access_code(svc, number, access_code, settings.signing_secret(), client)
     return number
 
 

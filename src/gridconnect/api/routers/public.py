@@ -8,13 +8,16 @@ from starlette.concurrency import run_in_threadpool
 from gridconnect.api.content import require_json
 from gridconnect.api.deps import ServicesDep, SettingsDep
 from gridconnect.api.error_statuses import errors
+from gridconnect.api.point_reads import point_read
 from gridconnect.api.schemas.applications import PublicApplicationCreate
 from gridconnect.api.schemas.public import PublicReceipt, PublicStatus
 from gridconnect.services.public import (
     StatusNotFound,
     TooManyAttempts,
     apply_online,
-    public_status,
+    check_access_code,
+    masked_view,
+    read_proven,
 )
 from gridconnect.workflow.errors import InvalidApplication
 
@@ -54,6 +57,8 @@ async def read_public_status(
 ) -> dict[str, Any]:
     """Stage, history, missing documents and deadlines (name and phone masked)."""
     client = request.client.host if request.client else "unknown"
-    return await run_in_threadpool(
-        public_status, svc, number, access_code, settings.signing_secret(), client
-    )
+    secret = settings.signing_secret()
+    # The check may wait for the attempt lock: the thread pool. The read is a point read.
+    await run_in_threadpool(check_access_code, svc, number, access_code, secret, client)
+    app = await point_read(svc.engine, read_proven, svc, number)
+    return masked_view(svc, app)
