@@ -22,11 +22,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, text
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection, Table, and_, delete, func, or_, text
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
 
 from gridconnect.errors import GridconnectError
 from gridconnect.store.auth_tables import AttemptRow
+from gridconnect.timesource import as_utc
+
+ATTEMPT: Table = AttemptRow.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -70,41 +74,61 @@ def check_and_record(
     return record(session, limits, moment)
 
 
-def check_locked(session: Session, limits: Sequence[Limit], moment: datetime, message: str) -> None:
+def check_locked(
+    session: Session, limits: Sequence[Limit], moment: datetime, message: str
+) -> dict[str, int]:
     """Take the subjects' lock for the session's transaction, then raise TooManyAttempts
-    (after a rollback) if any subject is at its limit.
+    (after a rollback) if any subject is at its limit; else each subject's recent count.
 
     Everything decided while the lock is held is as atomic as a recorded attempt: a caller
-    that evaluates a secret under it and records only the wrong ones (`record`) lets no
-    more guesses through than `check_and_record`, and a right one writes nothing.
+    that evaluates a secret under it and records a wrong one (`record`) before answering
+    lets no more guesses through than `check_and_record`.
     """
     begin_locked(session, [limit.subject for limit in limits])
-    wait = 0.0
-    recent = or_(
+    recent = recent_attempts(session.connection(), limits, moment)
+    try:
+        refuse_over_limit(limits, recent, moment, message)
+    except TooManyAttempts:
+        session.rollback()
+        raise
+    return {subject: count for subject, (count, _oldest) in recent.items()}
+
+
+def recent_attempts(
+    connection: Connection, limits: Sequence[Limit], moment: datetime
+) -> dict[str, tuple[int, datetime]]:
+    """Each subject's attempts within its window: how many, and the oldest (one SELECT)."""
+    within = or_(
         *(
-            and_(
-                col(AttemptRow.subject) == limit.subject, col(AttemptRow.at) > moment - limit.window
-            )
+            and_(ATTEMPT.c.subject == limit.subject, ATTEMPT.c.at > moment - limit.window)
             for limit in limits
         )
     )
-    counted = session.execute(
-        select(AttemptRow.subject, func.count(), func.min(AttemptRow.at))
-        .where(recent)
-        .group_by(col(AttemptRow.subject))
+    rows = connection.execute(
+        sa_select(ATTEMPT.c.subject, func.count(), func.min(ATTEMPT.c.at))
+        .where(within)
+        .group_by(ATTEMPT.c.subject)
     ).all()
-    by_subject = {subject: (int(count), oldest) for subject, count, oldest in counted}
+    return {subject: (int(count), as_utc(oldest)) for subject, count, oldest in rows}
+
+
+def refuse_over_limit(
+    limits: Sequence[Limit],
+    recent: dict[str, tuple[int, datetime]],
+    moment: datetime,
+    message: str,
+) -> None:
+    """TooManyAttempts (with the wait) if any subject has used up its limit."""
+    wait = 0.0
     for limit in limits:
-        count, oldest = by_subject.get(limit.subject, (0, None))
+        count, oldest = recent.get(limit.subject, (0, None))
         if count >= limit.max_attempts and oldest is not None:
             wait = max(wait, (oldest + limit.window - moment).total_seconds())
     if wait > 0:
-        session.rollback()
         retry = max(1, math.ceil(wait))
         raise TooManyAttempts(
             f"{message}; try again in {retry} seconds", {"retry_after_seconds": retry}
         )
-    return {subject: count for subject, (count, _oldest) in by_subject.items()}
 
 
 def record(session: Session, limits: Sequence[Limit], moment: datetime) -> list[int]:

@@ -26,14 +26,22 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import select
+from sqlalchemy import Connection, bindparam, select
 
 from gridconnect.errors import NotFound
 from gridconnect.services.applications import receive_application
-from gridconnect.services.attempts import Limit, check_locked, forget, record
+from gridconnect.services.attempts import (
+    Limit,
+    check_locked,
+    forget,
+    recent_attempts,
+    record,
+    refuse_over_limit,
+)
 from gridconnect.services.attempts import TooManyAttempts as TooManyAttempts  # re-exported
 from gridconnect.services.context import Services
 from gridconnect.services.selfservice.guidance import hall_contact, next_step, suspension_text
@@ -57,6 +65,11 @@ NUMBER_WINDOW = timedelta(hours=1)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by people
 CODE_LENGTH = 16
 ACTOR = "customer"
+TOO_MANY = "too many wrong access codes"
+_APPLICATION = ApplicationRow.__table__  # type: ignore[attr-defined]
+ACCESS_CODE_OF = select(_APPLICATION.c.access_code_hash).where(
+    _APPLICATION.c.number == bindparam("number")
+)
 
 
 class StatusNotFound(NotFound):
@@ -107,30 +120,72 @@ def public_status(
 def check_access_code(
     svc: Services, number: str, code: str | None, secret_key: str, client: str = "unknown"
 ) -> None:
-    """Pass if `code` is the access code of `number`; StatusNotFound or TooManyAttempts.
+    """Pass if `code` is the access code of `number`; StatusNotFound or TooManyAttempts."""
+    settle(svc, judge(svc, number, code, secret_key, client))
 
-    The code is compared under the limits' lock (`attempts.check_locked`), and only a wrong
-    one is recorded: a right code writes nothing unless the number has wrong ones to clear.
+
+def judge(
+    svc: Services, number: str, code: str | None, secret_key: str, client: str = "unknown"
+) -> Verdict:
+    """`judge_code` on a reading connection: reads only, so a point read."""
+    with read_only(svc.engine) as connection:
+        return judge_code(connection, svc.now(), number, code, secret_key, client)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What `judge_code` found; `settle` does the writing it calls for."""
+
+    number: str
+    client: str
+    right: bool
+    clear_number: bool = False  # a right code, and the number has wrong ones to clear
+
+
+def judge_code(
+    connection: Connection,
+    moment: datetime,
+    number: str,
+    code: str | None,
+    secret_key: str,
+    client: str,
+) -> Verdict:
+    """Compare the code and read the recent wrong ones; only reads (TooManyAttempts if a
+    right code comes after the limit is used up).
+
+    A right code needs no lock: the wrong codes already answered were committed before
+    their answers went out, so this read counts every one of them, and a right code
+    answered now is as if it had come before any wrong one still in flight. The wrong ones
+    are serialised by `settle`, which records each before it is answered.
     """
-    moment = svc.now()
+    stored = connection.execute(ACCESS_CODE_OF, {"number": number}).scalar_one_or_none()
+    given = hash_access_code(secret_key, code or "")
+    if not stored or not code or not hmac.compare_digest(stored, given):
+        return Verdict(number, client, right=False)
     limits = code_limits(number, client)
+    recent = recent_attempts(connection, limits, moment)
+    refuse_over_limit(limits, recent, moment, TOO_MANY)
+    return Verdict(number, client, right=True, clear_number=number_subject(number) in recent)
+
+
+def settle(svc: Services, verdict: Verdict) -> None:
+    """Record a wrong code under the limits' lock (StatusNotFound, or TooManyAttempts when
+    it comes after the limit); clear the number's count after a right one that needs it."""
+    if verdict.right and not verdict.clear_number:
+        return
+    moment = svc.now()
     with svc.unit_of_work() as uow:
-        session = uow.session
-        counts = check_locked(session, limits, moment, "too many wrong access codes")
-        stored = session.exec(
-            select(ApplicationRow.access_code_hash).where(ApplicationRow.number == number)
-        ).first()
-        given = hash_access_code(secret_key, code or "")
-        if not stored or not code or not hmac.compare_digest(stored, given):
-            record(session, limits, moment)
-            uow.commit()  # the wrong code stays counted
-            raise StatusNotFound(
-                f"no application {number!r} with this access code", {"number": number}
-            )
-        if counts.get(number_subject(number)):
-            forget(session, number_subject(number))
+        if verdict.right:
+            forget(uow.session, number_subject(verdict.number))
             uow.commit()
-        # else: nothing was written; leaving the unit of work rolls the lock's transaction back
+            return
+        limits = code_limits(verdict.number, verdict.client)
+        check_locked(uow.session, limits, moment, TOO_MANY)
+        record(uow.session, limits, moment)
+        uow.commit()  # the wrong code stays counted
+    raise StatusNotFound(
+        f"no application {verdict.number!r} with this access code", {"number": verdict.number}
+    )
 
 
 def read_proven(svc: Services, number: str) -> Application:

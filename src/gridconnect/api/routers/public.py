@@ -15,9 +15,10 @@ from gridconnect.services.public import (
     StatusNotFound,
     TooManyAttempts,
     apply_online,
-    check_access_code,
+    judge,
     masked_view,
     read_proven,
+    settle,
 )
 from gridconnect.workflow.errors import InvalidApplication
 
@@ -58,7 +59,10 @@ async def read_public_status(
     """Stage, history, missing documents and deadlines (name and phone masked)."""
     client = request.client.host if request.client else "unknown"
     secret = settings.signing_secret()
-    # The check may wait for the attempt lock: the thread pool. The read is a point read.
-    await run_in_threadpool(check_access_code, svc, number, access_code, secret, client)
-    app = await point_read(svc.engine, read_proven, svc, number)
+    verdict = await point_read(svc.engine, judge, svc, number, access_code, secret, client)
+    if verdict.right and not verdict.clear_number:
+        app = await point_read(svc.engine, read_proven, svc, number)
+    else:  # a write (a wrong code under the limits' lock, or clearing the number's count)
+        await run_in_threadpool(settle, svc, verdict)
+        app = await run_in_threadpool(read_proven, svc, number)
     return masked_view(svc, app)
