@@ -53,7 +53,7 @@ from gridconnect.services.views import (
     notice_view,
     stages_view,
 )
-from gridconnect.store.reading import read_application, read_only
+from gridconnect.store.reading import application_head, complete_head, read_application, read_only
 from gridconnect.store.tables import ApplicationRow
 from gridconnect.workflow.intake import NewApplication
 from gridconnect.workflow.model import Application
@@ -159,6 +159,32 @@ def judge_code(
     are serialised by `settle`, which records each before it is answered.
     """
     stored = connection.execute(ACCESS_CODE_OF, {"number": number}).scalar_one_or_none()
+    return _verdict(connection, moment, number, stored, code, secret_key, client)
+
+
+def judge_and_read(
+    svc: Services, number: str, code: str | None, secret_key: str, client: str = "unknown"
+) -> tuple[Verdict, Application | None]:
+    """`judge_code`, and the application when a right code needs nothing written: one
+    connection and four statements for the common case (the row holds the code's hash)."""
+    with read_only(svc.engine) as connection:
+        head = application_head(connection, number)
+        stored = head[0].access_code_hash if head is not None else None
+        verdict = _verdict(connection, svc.now(), number, stored, code, secret_key, client)
+        if head is None or not verdict.right or verdict.clear_number:
+            return verdict, None
+        return verdict, complete_head(connection, head)
+
+
+def _verdict(
+    connection: Connection,
+    moment: datetime,
+    number: str,
+    stored: str | None,
+    code: str | None,
+    secret_key: str,
+    client: str,
+) -> Verdict:
     given = hash_access_code(secret_key, code or "")
     if not stored or not code or not hmac.compare_digest(stored, given):
         return Verdict(number, client, right=False)

@@ -57,6 +57,14 @@ CLOCKS_OF = (
     .outerjoin(PAUSE, PAUSE.c.clock_id == CLOCK.c.id)
     .where(CLOCK.c.application_id.in_(bindparam("ids", expanding=True)))
 )
+# For one application: `= :id` rather than an IN list, whose SQL is rewritten on every
+# execution (and, on PostgreSQL, cannot be prepared once for all lengths).
+DOCUMENTS_OF_ONE = select(DOCUMENT).where(DOCUMENT.c.application_id == bindparam("id"))
+CLOCKS_OF_ONE = (
+    select(CLOCK, *_prefixed(PAUSE, PAUSE_PREFIX))
+    .outerjoin(PAUSE, PAUSE.c.clock_id == CLOCK.c.id)
+    .where(CLOCK.c.application_id == bindparam("id"))
+)
 
 
 def read_only(engine: Engine) -> Connection:
@@ -83,12 +91,22 @@ def _part(row: Any, table: Table, prefix: str) -> SimpleNamespace | None:
 
 def read_application(connection: Connection, key: int | str) -> Application | None:
     """The application with this id (int) or number (str), or None."""
+    head = application_head(connection, key)
+    return None if head is None else complete_head(connection, head)
+
+
+def application_head(connection: Connection, key: int | str) -> list[Any] | None:
+    """The application's row joined with its stage visits (one row per visit), or None: the
+    first statement of `read_application`, for a caller that looks at the row first."""
     statement = BY_ID if isinstance(key, int) else BY_NUMBER
     rows = connection.execute(statement, {"key": key}).all()
-    if not rows:
-        return None
-    visits = [v for v in (_part(r, VISIT, VISIT_PREFIX) for r in rows) if v is not None]
-    return _complete(connection, [rows[0]], {rows[0].id: visits})[0]
+    return list(rows) or None
+
+
+def complete_head(connection: Connection, head: list[Any]) -> Application:
+    """The application of `application_head`'s rows, with its documents and clocks."""
+    visits = [v for v in (_part(r, VISIT, VISIT_PREFIX) for r in head) if v is not None]
+    return _complete(connection, [head[0]], {head[0].id: visits}, one=True)[0]
 
 
 def read_applications(connection: Connection, rows: Sequence[Any]) -> list[Application]:
@@ -102,15 +120,19 @@ def read_applications(connection: Connection, rows: Sequence[Any]) -> list[Appli
 
 
 def _complete(
-    connection: Connection, rows: Sequence[Any], visits: dict[int, list[Any]]
+    connection: Connection, rows: Sequence[Any], visits: dict[int, list[Any]], one: bool = False
 ) -> list[Application]:
     ids = [r.id for r in rows]
+    documents_of, clocks_of = (
+        (DOCUMENTS_OF_ONE, CLOCKS_OF_ONE) if one else (DOCUMENTS_OF, CLOCKS_OF)
+    )
+    keys = {"id": ids[0]} if one else {"ids": ids}
     documents: dict[int, list[Any]] = {}
-    for document in connection.execute(DOCUMENTS_OF, {"ids": ids}):
+    for document in connection.execute(documents_of, keys):
         documents.setdefault(document.application_id, []).append(document)
     clocks: dict[int, dict[int, Any]] = {}
     pauses: dict[int, list[Any]] = {}
-    for row in connection.execute(CLOCKS_OF, {"ids": ids}):
+    for row in connection.execute(clocks_of, keys):
         clocks.setdefault(row.application_id, {}).setdefault(row.id, row)
         pause = _part(row, PAUSE, PAUSE_PREFIX)
         if pause is not None:

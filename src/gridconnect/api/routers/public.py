@@ -15,7 +15,7 @@ from gridconnect.services.public import (
     StatusNotFound,
     TooManyAttempts,
     apply_online,
-    judge,
+    judge_and_read,
     masked_view,
     read_proven,
     settle,
@@ -59,10 +59,10 @@ async def read_public_status(
     """Stage, history, missing documents and deadlines (name and phone masked)."""
     client = request.client.host if request.client else "unknown"
     secret = settings.signing_secret()
-    verdict = await point_read(svc.engine, judge, svc, number, access_code, secret, client)
-    if verdict.right and not verdict.clear_number:
-        app = await point_read(svc.engine, read_proven, svc, number)
-    else:  # a write (a wrong code under the limits' lock, or clearing the number's count)
+    verdict, app = await point_read(
+        svc.engine, judge_and_read, svc, number, access_code, secret, client
+    )
+    if app is None:  # a write: a wrong code under the limits' lock, or clearing the count
         await run_in_threadpool(settle, svc, verdict)
         app = await run_in_threadpool(read_proven, svc, number)
     return masked_view(svc, app)
