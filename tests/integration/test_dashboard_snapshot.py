@@ -110,3 +110,20 @@ def test_a_clock_moved_back_does_not_read_figures_from_its_future(services: Serv
         shown(services)
     with freeze_time(local("2026-10-12 11:00")):
         assert shown(services) == report_figures(services, EVERYTHING)
+
+
+def test_the_breach_scan_job_refreshes_the_dashboards_it_keeps(services: Services) -> None:
+    from gridconnect.scheduler.jobs import run_scan
+    from gridconnect.services.alert_routing import AlertRecipients
+
+    october(services)
+    with freeze_time(local("2026-10-20 10:00")) as clock:
+        before = shown(services)
+        advance_to_end(services, receive(services, city="咸阳"))
+        clock.tick(SCAN_INTERVAL - timedelta(seconds=1))  # the next scan, on time
+        run_scan(services.engine, AlertRecipients(), services, SCAN_INTERVAL)
+        clock.tick(timedelta(seconds=2))  # the figures the scan left are read, not recomputed
+        after = shown(services)
+        assert after != before
+        clock.tick(timedelta(seconds=-2))
+        assert after == report_figures(services, EVERYTHING)
