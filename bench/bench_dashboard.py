@@ -98,7 +98,7 @@ def timings(url: str, runs: int, page_only: bool) -> dict[str, Any]:
         return month_figures(*args)
 
     calls: dict[str, Callable[[], Any]] = {
-        "report figures, computed (the page before; a refresh now)": lambda: (
+        "report figures, computed (every load before; the refresh now)": lambda: (
             dashboard.on_time_rates(svc, scope, period_report(svc, this_month, scope)),
             city_trend(svc, scope, this_month),
         ),
@@ -153,8 +153,9 @@ def markdown(result: dict[str, Any], command: str, load_seconds: float | None) -
         f"{len(result['GET /supervisor (whole page)'][1])} calls after a warm-up, in one process;",
         "the whole page goes through the app in-process (TestClient), signed in as a supervisor",
         "of every city. The first row is what the page computed on every load before (the",
-        "month's report core and the twelve-month trend), timed in the same run as the",
-        "baseline; now the refresh job computes it, and the page reads the snapshot.",
+        "month's report core and the twelve-month trend, here with this commit's faster",
+        "queries), timed in the same run; now the refresh job computes it, and the page",
+        "reads the snapshot.",
         "",
         "Command (from the repository root; it drops and recreates the PostgreSQL `public` schema):",
         "",
