@@ -11,6 +11,7 @@ unique per (clock, level); outbox messages are claimed with a lease.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -31,7 +32,12 @@ OUTBOX_JOB = "outbox"
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
 
 
-def run_scan(engine: Engine, alert_channels: AlertRecipients) -> None:
+def run_scan(
+    engine: Engine,
+    alert_channels: AlertRecipients,
+    dashboards: Services | None = None,
+    interval: timedelta | None = None,
+) -> None:
     from gridconnect.observability import metrics
     from gridconnect.services.sla_scan import scan
     from gridconnect.services.stall_scan import scan_stalls
@@ -55,6 +61,12 @@ def run_scan(engine: Engine, alert_channels: AlertRecipients) -> None:
     from gridconnect.services.selfservice.tickets import scan_tickets
 
     scan_tickets(engine, alert_channels)
+    # The supervisors' month figures, recomputed after the scan that may have moved them, so
+    # a dashboard reads figures younger than the scan interval (services.dashboard_snapshot).
+    if dashboards is not None and interval is not None:
+        from gridconnect.services.dashboard_snapshot import refresh_snapshots
+
+        refresh_snapshots(dashboards, interval)
 
 
 def run_outbox(engine: Engine) -> None:
@@ -75,7 +87,12 @@ def build_scheduler(engine: Engine, settings: Settings, blocking: bool = False) 
     scheduler.add_job(
         run_scan,
         IntervalTrigger(seconds=settings.scan_interval_seconds, timezone=SHANGHAI),
-        args=[engine, alert_recipients(settings)],
+        args=[
+            engine,
+            alert_recipients(settings),
+            build_services(engine, settings),
+            timedelta(seconds=settings.scan_interval_seconds),
+        ],
         id=SCAN_JOB,
         name="SLA warning and breach scan",
         replace_existing=True,

@@ -9,8 +9,9 @@ per-application hash chain in `event` records changes to applications, not reads
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Index, Table
+from sqlalchemy import JSON, Column, Index, Table, text
 from sqlmodel import Field, SQLModel
 
 from gridconnect.store.tables import (
@@ -59,6 +60,22 @@ class ExportLogRow(SQLModel, table=True):
     channel: str = Field(max_length=8)  # "api" or "cli"
 
 
+class DashboardSnapshotRow(SQLModel, table=True):
+    """The supervisor's dashboard figures of one scope and month, as the report computed
+    them at `computed_at` (`services.dashboard_snapshot`): read while younger than the
+    breach-scan interval, recomputed after; the refresh job keeps viewed scopes young."""
+
+    __tablename__ = "dashboard_snapshot"
+
+    scope_key: str = Field(primary_key=True, max_length=400)
+    company: str | None = Field(default=None, max_length=16)
+    cities: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    period: str = Field(max_length=16)
+    computed_at: datetime = utc_column()
+    viewed_at: datetime = utc_column()
+    figures: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
 def _table(model: type[SQLModel]) -> Table:
     return model.__table__  # type: ignore[attr-defined,no-any-return]
 
@@ -71,4 +88,34 @@ REPORT_INDEXES = (
     Index("ix_sla_clock_kind_stopped", _table(ClockRow).c.kind, _table(ClockRow).c.stopped_at),
     Index("ix_alert_level_raised", _table(AlertRow).c.level, _table(AlertRow).c.raised_at),
     Index("ix_event_action_at", _table(EventRow).c.action, _table(EventRow).c.at),
+)
+
+# The supervisor's dashboard on a large database: each figure of the current month reads an
+# index range instead of the whole table. The applications still open (the month's "open at
+# its end") are a partial index covering the breakdown; clocks are found by when they stopped,
+# and the open ones by their due; open alerts are paged oldest first from their own index.
+OPEN_APPLICATIONS = "closed_at IS NULL"
+OPEN_CLOCKS = "stopped_at IS NULL"
+OPEN_ALERTS = "acknowledged_at IS NULL AND cleared_at IS NULL"
+DASHBOARD_INDEXES = (
+    Index(
+        "ix_application_open",
+        *(_table(ApplicationRow).c[name] for name in ("company", "city", "kind", "received_at")),
+        sqlite_where=text(OPEN_APPLICATIONS),
+        postgresql_where=text(OPEN_APPLICATIONS),
+    ),
+    Index("ix_sla_clock_stopped", _table(ClockRow).c.stopped_at),
+    Index(
+        "ix_sla_clock_open_due",
+        _table(ClockRow).c.due_at,
+        sqlite_where=text(OPEN_CLOCKS),
+        postgresql_where=text(OPEN_CLOCKS),
+    ),
+    Index(
+        "ix_alert_open_raised",
+        _table(AlertRow).c.raised_at,
+        _table(AlertRow).c.id,
+        sqlite_where=text(OPEN_ALERTS),
+        postgresql_where=text(OPEN_ALERTS),
+    ),
 )

@@ -1,12 +1,13 @@
 """The supervisor's dashboard: open alerts to acknowledge, this month's on-time rates, breaches."""
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from gridconnect.api.deps import services_of
+from gridconnect.api.deps import services_of, settings_of
 from gridconnect.api.pages.labels import all_stage_names, clock_label
 from gridconnect.api.pages.session import CsrfChecked, scope_of, staff
 from gridconnect.api.pages.web import PageError, redirect, render
@@ -15,11 +16,11 @@ from gridconnect.config.vocabulary import City, NoControl
 from gridconnect.services import alerts, dashboard
 from gridconnect.services.alert_inbox import AlertFilters, acknowledge_many, find_alerts
 from gridconnect.services.breach_risk.riskiest import riskiest_clocks
+from gridconnect.services.dashboard_snapshot import month_figures
 from gridconnect.services.orders.service import order_statistics
-from gridconnect.services.reports.monthly import monthly_report, period_report
+from gridconnect.services.reports.monthly import monthly_report
 from gridconnect.services.reports.periods import month_of
 from gridconnect.services.reports.render import filename, to_xlsx
-from gridconnect.services.reports.trend import city_trend
 from gridconnect.services.users import AuthUser
 from gridconnect.timesource import local_date, today
 from gridconnect.workflow.errors import InvalidApplication
@@ -142,18 +143,19 @@ def dashboard_page(request: Request, user: AuthUser = SUPERVISOR) -> Response:
         alert["clock_name"] = _alert_clock_name(policy, alert["clock"], stage_names)
     # The services' clock, as every other figure of the page (a test's moved clock, too).
     this_month = month_of(local_date(svc.now()))
-    # The report's core (counts, clocks, rates): the page shows its own orders, risks and
-    # trend, so the monthly report's extra sections would be computed for nothing.
-    month = period_report(svc, this_month, scope)
-    rates = dashboard.on_time_rates(svc, scope, month)  # the same figures as the XLSX
-    trend = trend_chart(city_trend(svc, scope, this_month))  # command centre
+    # The report's core (counts, clocks, rates) and the trend, as the report computed them
+    # at most one breach-scan interval ago: the same figures as the API and the XLSX.
+    interval = timedelta(seconds=settings_of(request).scan_interval_seconds)
+    figures = month_figures(svc, scope, interval)
+    rates = figures["rates"]
+    trend = trend_chart(figures["trend"])  # command centre
     orders = order_statistics(svc, this_month.start, this_month.end, scope)  # 督办
     risks = riskiest_clocks(svc, scope)  # command centre: the breach risk forecast
     for risk in risks:
         risk["clock_name"] = _alert_clock_name(policy, risk["clock"], stage_names)
     context = {
-        "month": month["period"]["label"],
-        "month_total": month["summary"]["total"][0],
+        "month": figures["month"],
+        "month_total": figures["month_total"],
         "alerts": open_alerts,
         "rates": rates,
         "stage_names": stage_names,
