@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import Connection, Table, bindparam, insert, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -35,11 +35,61 @@ from gridconnect.workflow.errors import VersionConflict
 from gridconnect.workflow.model import Application
 
 
+def _table(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
+
+
+APPLICATION = _table(ApplicationRow)
+VISITS = _table(StageVisitRow)
+DOCUMENTS = _table(DocumentRow)
+CLOCKS = _table(ClockRow)
+PAUSES = _table(ClockPauseRow)
+EVENTS = _table(EventRow)
+COUNTERS = _table(NumberCounterRow)
+_INSERT_APPLICATION = insert(APPLICATION).returning(APPLICATION.c.id)
+# Built once: the statements of every registration and save, their values bound at run time.
+_SAVE = (
+    update(APPLICATION)
+    .where(APPLICATION.c.id == bindparam("b_id"), APPLICATION.c.version == bindparam("b_version"))
+    .returning(APPLICATION.c.audit_length, APPLICATION.c.audit_head)
+)
+_ANCHOR = update(APPLICATION).where(APPLICATION.c.id == bindparam("b_id"))
+_NEXT_SERIAL = {
+    dialect: upsert(COUNTERS)
+    .values(company=bindparam("company"), year=bindparam("year"), last_serial=1)
+    .on_conflict_do_update(
+        index_elements=["company", "year"], set_={"last_serial": COUNTERS.c.last_serial + 1}
+    )
+    .returning(COUNTERS.c.last_serial)
+    for dialect, upsert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+# What a command may change on the application row (the rest is fixed at receipt).
+_CHANGEABLE = (
+    "stage",
+    "status",
+    "suspended",
+    "suspension_reason",
+    "suspension_note",
+    "gov_approval",
+    "closed_at",
+    "stalls_at",
+    "stalled_since",
+    "site_surveyed_at",
+    "customer_name",
+    "customer_phone",
+    "customer_id_number",
+    "address",
+)
+
+
 class ApplicationRepository:
     """Applications in one session; `save` is an optimistic, versioned update."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        # application id -> (length, head) of its audit chain, as this transaction's add or
+        # versioned UPDATE left it.
+        self._chains: dict[int, tuple[int, str]] = {}
 
     # -- reading -------------------------------------------------------------------
     def get(self, application_id: int) -> Application | None:
@@ -134,115 +184,115 @@ class ApplicationRepository:
 
     # -- writing -------------------------------------------------------------------
     def add(self, app: Application, access_code_hash: str | None = None) -> None:
-        """Insert a new application, giving it its number (unique per company and year)."""
+        """Insert a new application, giving it its number (unique per company and year).
+
+        Core inserts, one per table (the clocks in one multi-row statement): the row's id
+        comes back from its INSERT, and nothing is read back, because nothing was there
+        before (a new chain starts at the genesis hash)."""
         year = local_date(app.received_at).year
         serial = self._next_serial(app.company, year)
         app.number = f"{app.company.upper()}-{year}-{serial:06d}"
-        received_on = local_date(app.received_at)
-        row = ApplicationRow(
+        values = application_values(app)
+        values.update(
             year=year,
             serial=serial,
-            received_on=received_on,
+            received_on=local_date(app.received_at),
             version=1,
             updated_at=app.received_at,
             access_code_hash=access_code_hash,
-            **application_values(app),
         )
-        self.session.add(row)
-        self.session.flush()
-        app.id = row.id
+        app.id = int(self._db.execute(_INSERT_APPLICATION, values).scalar_one())
         app.version = 1
+        self._chains[app.id] = (0, GENESIS)
         self._save_children(app)
 
     def save(self, app: Application, expected_version: int) -> None:
-        """Write the application back; VersionConflict if someone else saved it meanwhile."""
+        """Write the application back; VersionConflict if someone else saved it meanwhile.
+
+        The versioned UPDATE also hands back the chain's anchor: it holds the row, so no
+        other transaction can append to the chain until this one ends, and the new events
+        follow that anchor without reading the chain's last event."""
         assert app.id is not None
         everything = application_values(app)
-        changeable = (
-            "stage",
-            "status",
-            "suspended",
-            "suspension_reason",
-            "suspension_note",
-            "gov_approval",
-            "closed_at",
-            "stalls_at",
-            "stalled_since",
-            "site_surveyed_at",
-            "customer_name",
-            "customer_phone",
-            "customer_id_number",
-            "address",
-        )
-        values: dict[str, Any] = {name: everything[name] for name in changeable}
+        values: dict[str, Any] = {name: everything[name] for name in _CHANGEABLE}
         values["updated_at"] = self._now_of(app)
         values["version"] = expected_version + 1
-        result = self.session.execute(
-            update(ApplicationRow)
-            .where(
-                col(ApplicationRow.id) == app.id, col(ApplicationRow.version) == expected_version
-            )
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        values.update(b_id=app.id, b_version=expected_version)
+        anchor = self._db.execute(_SAVE, values).first()
+        if anchor is None:
             raise VersionConflict(
                 f"application {app.number} was changed by someone else; reload and try again",
                 {"expected_version": expected_version},
             )
+        self._chains[app.id] = (int(anchor[0]), str(anchor[1]))
         app.version = expected_version + 1
         self._save_children(app)
+
+    @property
+    def _db(self) -> Connection:
+        """The session's connection: Core statements, no unit-of-work flush around them."""
+        return self.session.connection()
 
     @staticmethod
     def _now_of(app: Application) -> Any:
         return app.events[-1].at if app.events else app.received_at
 
     def _save_children(self, app: Application) -> None:
+        """Update what was loaded and changed, insert what is new (Core, ids returned)."""
         assert app.id is not None
+        new_visits = [v for v in app.visits if v.id is None]
         for visit in app.visits:
-            visit.id = self._upsert(
-                StageVisitRow, visit.id, field_values(visit, VISIT_FIELDS), application_id=app.id
-            )
-        for document in app.documents:
-            if document.id is None:  # documents are never changed once recorded
-                document.id = self._upsert(
-                    DocumentRow,
-                    None,
-                    field_values(document, DOCUMENT_FIELDS),
-                    application_id=app.id,
-                )
+            self._update_loaded(StageVisitRow, visit.id, field_values(visit, VISIT_FIELDS))
+        self._insert_new(VISITS, new_visits, VISIT_FIELDS, application_id=app.id)
+        # documents are never changed once recorded
+        new_documents = [d for d in app.documents if d.id is None]
+        self._insert_new(DOCUMENTS, new_documents, DOCUMENT_FIELDS, application_id=app.id)
+        new_clocks = [c for c in app.clocks if c.id is None]
         for clock in app.clocks:
-            clock.id = self._upsert(ClockRow, clock.id, clock_values(clock), application_id=app.id)
+            self._update_loaded(ClockRow, clock.id, clock_values(clock))
+        self._insert_rows(
+            CLOCKS, new_clocks, [dict(clock_values(c), application_id=app.id) for c in new_clocks]
+        )
+        for clock in app.clocks:
+            assert clock.id is not None
+            new_pauses = [p for p in clock.pauses if p.id is None]
             for pause in clock.pauses:
-                pause.id = self._upsert(
-                    ClockPauseRow, pause.id, field_values(pause, PAUSE_FIELDS), clock_id=clock.id
-                )
+                self._update_loaded(ClockPauseRow, pause.id, field_values(pause, PAUSE_FIELDS))
+            self._insert_new(PAUSES, new_pauses, PAUSE_FIELDS, clock_id=clock.id)
         self._append_events(app)
 
-    def _upsert(
-        self, model: type[Any], row_id: int | None, values: dict[str, Any], **parent: Any
-    ) -> int:
-        """Update the loaded row, or insert a new one and return its id."""
-        row = self.session.get(model, row_id) if row_id is not None else None
-        if row is None:
-            row = model(**parent, **values)
-            self.session.add(row)
-            self.session.flush()  # the domain object needs the new id (a pause its clock's)
-        else:
+    def _insert_new(
+        self, table: Table, new: list[Any], names: tuple[str, ...], **parent: Any
+    ) -> None:
+        self._insert_rows(table, new, [dict(field_values(n, names), **parent) for n in new])
+
+    def _insert_rows(self, table: Table, new: list[Any], rows: list[dict[str, Any]]) -> None:
+        """Insert `rows` in one statement and give each domain object in `new` its id."""
+        if not rows:
+            return
+        if len(rows) == 1:
+            new[0].id = int(
+                self._db.execute(insert(table).returning(table.c.id), rows[0]).scalar_one()
+            )
+            return
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        for item, row_id in zip(new, self._db.execute(statement, rows).scalars(), strict=True):
+            item.id = int(row_id)
+
+    def _update_loaded(self, model: type[Any], row_id: int | None, values: dict[str, Any]) -> None:
+        """Change a row loaded in this session; the session writes what differs at flush."""
+        if row_id is None:
+            return
+        row = self.session.get(model, row_id)
+        if row is not None:
             assign(row, values)
-        return int(row.id)
 
     def _append_events(self, app: Application) -> None:
         if not app.events:
             return
         assert app.id is not None
-        last = self.session.exec(
-            select(EventRow)
-            .where(EventRow.application_id == app.id)
-            .order_by(col(EventRow.seq).desc())
-            .limit(1)
-        ).first()
-        seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
+        seq, prev = self._chains[app.id]  # set by the add or the save that came first
+        rows = []
         for event in app.events:
             seq += 1
             at = event.at.astimezone(UTC)
@@ -257,44 +307,30 @@ class ApplicationRepository:
                 details=event.details,
                 prev_hash=prev,
             )
-            self.session.add(
-                EventRow(
-                    application_id=app.id,
-                    seq=seq,
-                    at=at,
-                    actor=event.actor,
-                    action=event.action,
-                    stage_before=event.stage_before,
-                    stage_after=event.stage_after,
-                    details=event.details,
-                    prev_hash=prev,
-                    hash=digest,
-                )
+            rows.append(
+                {
+                    "application_id": app.id,
+                    "seq": seq,
+                    "at": at,
+                    "actor": event.actor,
+                    "action": str(event.action),
+                    "stage_before": event.stage_before,
+                    "stage_after": event.stage_after,
+                    "details": event.details,
+                    "prev_hash": prev,
+                    "hash": digest,
+                }
             )
             prev = digest
+        self._db.execute(insert(EVENTS), rows)
         # Anchor the chain in the same transaction: `audit verify` checks that it ends here.
-        self.session.execute(
-            update(ApplicationRow)
-            .where(col(ApplicationRow.id) == app.id)
-            .values(audit_length=seq, audit_head=prev)
-            .execution_options(synchronize_session=False)
-        )
-        self.session.flush()
+        self._db.execute(_ANCHOR, {"b_id": app.id, "audit_length": seq, "audit_head": prev})
+        self._chains[app.id] = (seq, prev)
         app.events.clear()
 
     def _next_serial(self, company: str, year: int) -> int:
-        dialect = self.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = (
-            insert(NumberCounterRow)
-            .values(company=company, year=year, last_serial=1)
-            .on_conflict_do_update(
-                index_elements=["company", "year"],
-                set_={"last_serial": NumberCounterRow.__table__.c.last_serial + 1},  # type: ignore[attr-defined]
-            )
-            .returning(NumberCounterRow.__table__.c.last_serial)  # type: ignore[attr-defined]
-        )
-        return int(self.session.execute(statement).scalar_one())
+        statement = _NEXT_SERIAL[self._db.dialect.name]
+        return int(self._db.execute(statement, {"company": company, "year": year}).scalar_one())
 
     def events(self, application_id: int) -> list[EventRow]:
         return list(

@@ -7,7 +7,7 @@ import weakref
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 from sqlmodel import Session
 
 from gridconnect.store import alerts
@@ -77,5 +77,12 @@ class UnitOfWork:
         return alerts.enqueue(self.session, **message)
 
     def add_row(self, row: Any) -> None:
-        """Stage a table row in this transaction (govlink: the approval mode at receipt)."""
-        self.session.add(row)
+        """Insert a table row in this transaction (govlink: the approval mode at receipt).
+
+        A Core INSERT of the row's columns, now: the row is only written, never changed
+        later in the transaction, so the session need not track it and flush it."""
+        table = row.__table__
+        values = {c.key: getattr(row, c.key) for c in table.columns}
+        if values.get("id") is None:
+            values.pop("id", None)
+        self.session.connection().execute(insert(table), values)
