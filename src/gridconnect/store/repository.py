@@ -250,9 +250,8 @@ class ApplicationRepository:
         new_clocks = [c for c in app.clocks if c.id is None]
         for clock in app.clocks:
             self._update_loaded(ClockRow, clock.id, clock_values(clock))
-        self._insert_rows(
-            CLOCKS, new_clocks, [dict(clock_values(c), application_id=app.id) for c in new_clocks]
-        )
+        clock_rows = [dict(clock_values(c), application_id=app.id) for c in new_clocks]
+        self._insert_rows(CLOCKS, new_clocks, clock_rows, key="kind")
         for clock in app.clocks:
             assert clock.id is not None
             new_pauses = [p for p in clock.pauses if p.id is None]
@@ -266,14 +265,26 @@ class ApplicationRepository:
     ) -> None:
         self._insert_rows(table, new, [dict(field_values(n, names), **parent) for n in new])
 
-    def _insert_rows(self, table: Table, new: list[Any], rows: list[dict[str, Any]]) -> None:
-        """Insert `rows` in one statement and give each domain object in `new` its id."""
+    def _insert_rows(
+        self, table: Table, new: list[Any], rows: list[dict[str, Any]], key: str | None = None
+    ) -> None:
+        """Insert `rows` in one statement and give each domain object in `new` its id.
+
+        PostgreSQL returns the ids in the rows' order (SQLAlchemy sorts them by a sentinel).
+        SQLite does not promise an order, and SQLAlchemy would then insert row by row: when
+        the rows differ in `key`, each returned id is matched to its row by that column."""
         if not rows:
             return
         if len(rows) == 1:
-            new[0].id = int(
-                self._db.execute(insert(table).returning(table.c.id), rows[0]).scalar_one()
-            )
+            row_id = self._db.execute(insert(table).returning(table.c.id), rows[0]).scalar_one()
+            new[0].id = int(row_id)
+            return
+        keys = [row[key] for row in rows] if key is not None else []
+        if self._db.dialect.name == "sqlite" and len(set(keys)) == len(rows):
+            statement = insert(table).returning(table.c.id, table.c[key])
+            ids = dict((k, i) for i, k in self._db.execute(statement, rows))
+            for item, k in zip(new, keys, strict=True):
+                item.id = int(ids[k])
             return
         statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         for item, row_id in zip(new, self._db.execute(statement, rows).scalars(), strict=True):

@@ -76,13 +76,7 @@ class UnitOfWork:
         """Queue a message once per channel, in this transaction: `store.alerts.enqueue`."""
         return alerts.enqueue(self.session, **message)
 
-    def add_row(self, row: Any) -> None:
-        """Insert a table row in this transaction (govlink: the approval mode at receipt).
-
-        A Core INSERT of the row's columns, now: the row is only written, never changed
-        later in the transaction, so the session need not track it and flush it."""
-        table = row.__table__
-        values = {c.key: getattr(row, c.key) for c in table.columns}
-        if values.get("id") is None:
-            values.pop("id", None)
-        self.session.connection().execute(insert(table), values)
+    def insert(self, model: type[Any], **values: Any) -> None:
+        """Insert one row of `model` in this transaction (govlink: the approval mode at
+        receipt): a Core INSERT, without an ORM object to build, track and flush."""
+        self.session.connection().execute(insert(model.__table__), values)
