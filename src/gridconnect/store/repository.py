@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, insert, update
+from sqlalchemy import Connection, Table, bindparam, func, insert, update
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -46,7 +47,6 @@ CLOCKS = _table(ClockRow)
 PAUSES = _table(ClockPauseRow)
 EVENTS = _table(EventRow)
 COUNTERS = _table(NumberCounterRow)
-_INSERT_APPLICATION = insert(APPLICATION).returning(APPLICATION.c.id)
 # Built once: the statements of every registration and save, their values bound at run time.
 _SAVE = (
     update(APPLICATION)
@@ -54,13 +54,21 @@ _SAVE = (
     .returning(APPLICATION.c.audit_length, APPLICATION.c.audit_head)
 )
 _ANCHOR = update(APPLICATION).where(APPLICATION.c.id == bindparam("b_id"))
-_NEXT_SERIAL = {
+# The number and the id of a new application: the counter's upsert (its row lock orders
+# concurrent registrations) returns the id as well. PostgreSQL draws it from the id's
+# sequence; SQLite, whose one writer holds the database from this statement on, takes the
+# id its own rowid choice would give (one above the largest).
+_NEW_ID = {
+    "postgresql": func.nextval(func.pg_get_serial_sequence("application", "id")),
+    "sqlite": core_select(func.coalesce(func.max(APPLICATION.c.id), 0) + 1).scalar_subquery(),
+}
+_ALLOCATE = {
     dialect: upsert(COUNTERS)
     .values(company=bindparam("company"), year=bindparam("year"), last_serial=1)
     .on_conflict_do_update(
         index_elements=["company", "year"], set_={"last_serial": COUNTERS.c.last_serial + 1}
     )
-    .returning(COUNTERS.c.last_serial)
+    .returning(COUNTERS.c.last_serial, _NEW_ID[dialect])
     for dialect, upsert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
 # What a command may change on the application row (the rest is fixed at receipt).
@@ -186,25 +194,33 @@ class ApplicationRepository:
     def add(self, app: Application, access_code_hash: str | None = None) -> None:
         """Insert a new application, giving it its number (unique per company and year).
 
-        Core inserts, one per table (the clocks in one multi-row statement): the row's id
-        comes back from its INSERT, and nothing is read back, because nothing was there
-        before (a new chain starts at the genesis hash)."""
+        One statement allocates the number and the row's id together; with the id known,
+        the receipt's events are hashed before the row is written, so the row goes in
+        already anchored to its chain (no UPDATE after), a new chain starting at the genesis
+        hash (nothing to read). Then one Core insert per table, the clocks together."""
         year = local_date(app.received_at).year
-        serial = self._next_serial(app.company, year)
+        serial, app.id = self._allocate(app.company, year)
         app.number = f"{app.company.upper()}-{year}-{serial:06d}"
+        events, length, head = self._hashed(app, 0, GENESIS)
         values = application_values(app)
         values.update(
+            id=app.id,
             year=year,
             serial=serial,
             received_on=local_date(app.received_at),
             version=1,
             updated_at=app.received_at,
             access_code_hash=access_code_hash,
+            audit_length=length,
+            audit_head=head,
         )
-        app.id = int(self._db.execute(_INSERT_APPLICATION, values).scalar_one())
+        self._db.execute(insert(APPLICATION), values)
         app.version = 1
-        self._chains[app.id] = (0, GENESIS)
-        self._save_children(app)
+        self._write_children(app)
+        if events:
+            self._db.execute(insert(EVENTS), events)
+        self._chains[app.id] = (length, head)
+        app.events.clear()
 
     def save(self, app: Application, expected_version: int) -> None:
         """Write the application back; VersionConflict if someone else saved it meanwhile.
@@ -226,7 +242,8 @@ class ApplicationRepository:
             )
         self._chains[app.id] = (int(anchor[0]), str(anchor[1]))
         app.version = expected_version + 1
-        self._save_children(app)
+        self._write_children(app)
+        self._append_events(app)
 
     @property
     def _db(self) -> Connection:
@@ -237,7 +254,7 @@ class ApplicationRepository:
     def _now_of(app: Application) -> Any:
         return app.events[-1].at if app.events else app.received_at
 
-    def _save_children(self, app: Application) -> None:
+    def _write_children(self, app: Application) -> None:
         """Update what was loaded and changed, insert what is new (Core, ids returned)."""
         assert app.id is not None
         new_visits = [v for v in app.visits if v.id is None]
@@ -258,7 +275,6 @@ class ApplicationRepository:
             for pause in clock.pauses:
                 self._update_loaded(ClockPauseRow, pause.id, field_values(pause, PAUSE_FIELDS))
             self._insert_new(PAUSES, new_pauses, PAUSE_FIELDS, clock_id=clock.id)
-        self._append_events(app)
 
     def _insert_new(
         self, table: Table, new: list[Any], names: tuple[str, ...], **parent: Any
@@ -280,9 +296,9 @@ class ApplicationRepository:
             new[0].id = int(row_id)
             return
         keys = [row[key] for row in rows] if key is not None else []
-        if self._db.dialect.name == "sqlite" and len(set(keys)) == len(rows):
+        if key is not None and self._db.dialect.name == "sqlite" and len(set(keys)) == len(rows):
             statement = insert(table).returning(table.c.id, table.c[key])
-            ids = dict((k, i) for i, k in self._db.execute(statement, rows))
+            ids = {k: i for i, k in self._db.execute(statement, rows)}
             for item, k in zip(new, keys, strict=True):
                 item.id = int(ids[k])
             return
@@ -299,10 +315,22 @@ class ApplicationRepository:
             assign(row, values)
 
     def _append_events(self, app: Application) -> None:
+        """Append the new events to the chain and move its anchor, in this transaction."""
         if not app.events:
             return
         assert app.id is not None
-        seq, prev = self._chains[app.id]  # set by the add or the save that came first
+        events, length, head = self._hashed(app, *self._chains[app.id])
+        self._db.execute(insert(EVENTS), events)
+        # Anchor the chain in the same transaction: `audit verify` checks that it ends here.
+        self._db.execute(_ANCHOR, {"b_id": app.id, "audit_length": length, "audit_head": head})
+        self._chains[app.id] = (length, head)
+        app.events.clear()
+
+    @staticmethod
+    def _hashed(app: Application, seq: int, prev: str) -> tuple[list[dict[str, Any]], int, str]:
+        """Event rows of `app.events`, chained after (seq, prev); the chain's new (length,
+        head)."""
+        assert app.id is not None
         rows = []
         for event in app.events:
             seq += 1
@@ -333,15 +361,14 @@ class ApplicationRepository:
                 }
             )
             prev = digest
-        self._db.execute(insert(EVENTS), rows)
-        # Anchor the chain in the same transaction: `audit verify` checks that it ends here.
-        self._db.execute(_ANCHOR, {"b_id": app.id, "audit_length": seq, "audit_head": prev})
-        self._chains[app.id] = (seq, prev)
-        app.events.clear()
+        return rows, seq, prev
 
-    def _next_serial(self, company: str, year: int) -> int:
-        statement = _NEXT_SERIAL[self._db.dialect.name]
-        return int(self._db.execute(statement, {"company": company, "year": year}).scalar_one())
+    def _allocate(self, company: str, year: int) -> tuple[int, int]:
+        """The next serial of (company, year) and the new application's id, in one
+        statement; the counter row stays locked until the transaction ends."""
+        statement = _ALLOCATE[self._db.dialect.name]
+        serial, app_id = self._db.execute(statement, {"company": company, "year": year}).one()
+        return int(serial), int(app_id)
 
     def events(self, application_id: int) -> list[EventRow]:
         return list(
