@@ -1,0 +1,33 @@
+"""How many SQL statements registering an application costs, pinned: a change that goes
+back to flushing the rows one by one through the ORM, reads the chain's tail before
+appending to it, or updates the row just inserted fails here before it shows in a
+benchmark. What the registration writes is the other tests' job."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api_helpers import hv_body, lv_body
+from freezegun import freeze_time
+from sqlalchemy import Engine
+from test_statement_counts import counting
+
+APPS = "/api/v1/applications"
+# the token's user; the number and the row's id; the row (already anchored to its chain);
+# its first stage visit; its clocks, all in one statement; its audit event; the approval
+# mode of its connection works
+CREATE_STATEMENTS = 7
+
+
+@freeze_time("2026-09-28 02:00:00")
+def test_registering_an_application_costs_a_fixed_number_of_statements(
+    client: Any, as_user: Any, engine: Engine
+) -> None:
+    clerk = as_user("clerk_xa")
+    client.post(APPS, json=lv_body(), headers=clerk)  # the year's number counter exists
+    for body in (lv_body(), hv_body()):
+        with counting(engine) as statements:
+            response = client.post(APPS, json=body, headers=clerk)
+        assert response.status_code == 201
+        assert len(response.json()["clocks"]) >= 1
+        assert len(statements) == CREATE_STATEMENTS, statements
