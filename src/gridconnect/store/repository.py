@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, update
+from sqlalchemy import Connection, Table, bindparam, func, insert, text, update
 from sqlalchemy import select as core_select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
@@ -54,23 +53,43 @@ _SAVE = (
     .returning(APPLICATION.c.audit_length, APPLICATION.c.audit_head)
 )
 _ANCHOR = update(APPLICATION).where(APPLICATION.c.id == bindparam("b_id"))
-# The number and the id of a new application: the counter's upsert (its row lock orders
-# concurrent registrations) returns the id as well. PostgreSQL draws it from the id's
-# sequence; SQLite, whose one writer holds the database from this statement on, takes the
-# id its own rowid choice would give (one above the largest).
-_NEW_ID = {
-    "postgresql": func.nextval(func.pg_get_serial_sequence("application", "id")),
-    "sqlite": core_select(func.coalesce(func.max(APPLICATION.c.id), 0) + 1).scalar_subquery(),
-}
-_ALLOCATE = {
-    dialect: upsert(COUNTERS)
+# How a new application gets its id and its number (the counter is gap-free, so its row
+# is locked from the number's allocation until the transaction ends, and registrations of
+# one company wait for each other there).
+# SQLite, whose one writer holds the database from its first write on (and this process's
+# units of work queue before that): one statement takes the next serial and the id SQLite's
+# own rowid choice would give, one above the largest.
+_ALLOCATE_FIRST = (
+    sqlite_insert(COUNTERS)
     .values(company=bindparam("company"), year=bindparam("year"), last_serial=1)
     .on_conflict_do_update(
         index_elements=["company", "year"], set_={"last_serial": COUNTERS.c.last_serial + 1}
     )
-    .returning(COUNTERS.c.last_serial, _NEW_ID[dialect])
-    for dialect, upsert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
-}
+    .returning(
+        COUNTERS.c.last_serial,
+        core_select(func.coalesce(func.max(APPLICATION.c.id), 0) + 1).scalar_subquery(),
+    )
+)
+# PostgreSQL runs registrations side by side: the id comes from its sequence first (no
+# lock), the row goes in with a stand-in serial (minus its id: unique, never a real one),
+# and the number is allocated and written last, so the counter's lock is held for one
+# statement and the commit rather than for the whole registration.
+_NEXT_ID = core_select(func.nextval(func.pg_get_serial_sequence("application", "id")))
+_NUMBER_LAST = text(
+    """
+    WITH n AS (
+        INSERT INTO number_counter (company, year, last_serial) VALUES (:company, :year, 1)
+        ON CONFLICT (company, year) DO UPDATE SET last_serial = number_counter.last_serial + 1
+        RETURNING last_serial
+    )
+    UPDATE application
+    SET serial = n.last_serial,
+        number = :prefix || lpad(n.last_serial::text, greatest(6, length(n.last_serial::text)), '0')
+    FROM n
+    WHERE application.id = :id
+    RETURNING application.number
+    """
+)
 # What a command may change on the application row (the rest is fixed at receipt).
 _CHANGEABLE = (
     "stage",
@@ -194,13 +213,19 @@ class ApplicationRepository:
     def add(self, app: Application, access_code_hash: str | None = None) -> None:
         """Insert a new application, giving it its number (unique per company and year).
 
-        One statement allocates the number and the row's id together; with the id known,
-        the receipt's events are hashed before the row is written, so the row goes in
-        already anchored to its chain (no UPDATE after), a new chain starting at the genesis
-        hash (nothing to read). Then one Core insert per table, the clocks together."""
+        The row's id is known before the row is written (see `_ALLOCATE_FIRST` and
+        `_NEXT_ID`), so the receipt's events are hashed first and the row goes in already
+        anchored to its chain: no UPDATE after, and nothing to read, a new chain starting
+        at the genesis hash. Then one Core insert per table, the clocks together."""
         year = local_date(app.received_at).year
-        serial, app.id = self._allocate(app.company, year)
-        app.number = f"{app.company.upper()}-{year}-{serial:06d}"
+        prefix = f"{app.company.upper()}-{year}-"
+        number_last = self._db.dialect.name == "postgresql"
+        if number_last:
+            app.id = int(self._db.execute(_NEXT_ID).scalar_one())
+            serial, app.number = -app.id, ""  # stand-ins, replaced before the commit
+        else:
+            serial, app.id = self._allocate_first(app.company, year)
+            app.number = f"{prefix}{serial:06d}"
         events, length, head = self._hashed(app, 0, GENESIS)
         values = application_values(app)
         values.update(
@@ -221,6 +246,9 @@ class ApplicationRepository:
             self._db.execute(insert(EVENTS), events)
         self._chains[app.id] = (length, head)
         app.events.clear()
+        if number_last:
+            params = {"company": app.company, "year": year, "prefix": prefix, "id": app.id}
+            app.number = str(self._db.execute(_NUMBER_LAST, params).scalar_one())
 
     def save(self, app: Application, expected_version: int) -> None:
         """Write the application back; VersionConflict if someone else saved it meanwhile.
@@ -363,12 +391,10 @@ class ApplicationRepository:
             prev = digest
         return rows, seq, prev
 
-    def _allocate(self, company: str, year: int) -> tuple[int, int]:
-        """The next serial of (company, year) and the new application's id, in one
-        statement; the counter row stays locked until the transaction ends."""
-        statement = _ALLOCATE[self._db.dialect.name]
-        serial, app_id = self._db.execute(statement, {"company": company, "year": year}).one()
-        return int(serial), int(app_id)
+    def _allocate_first(self, company: str, year: int) -> tuple[int, int]:
+        """SQLite: the next serial of (company, year) and the new row's id, one statement."""
+        found = self._db.execute(_ALLOCATE_FIRST, {"company": company, "year": year}).one()
+        return int(found[0]), int(found[1])
 
     def events(self, application_id: int) -> list[EventRow]:
         return list(
