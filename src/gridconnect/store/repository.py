@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, func, insert, text, update
@@ -107,6 +108,17 @@ _CHANGEABLE = (
     "customer_id_number",
     "address",
 )
+
+
+@cache
+def _returning(table: Table, *columns: str, in_order: bool = False) -> Any:
+    """An INSERT into `table` returning `columns`, built once."""
+    returned = [table.c[name] for name in columns]
+    return insert(table).returning(*returned, sort_by_parameter_order=in_order)
+
+
+_INSERT_APPLICATION = insert(APPLICATION)
+_INSERT_EVENTS = insert(EVENTS)
 
 
 class ApplicationRepository:
@@ -219,9 +231,10 @@ class ApplicationRepository:
         at the genesis hash. Then one Core insert per table, the clocks together."""
         year = local_date(app.received_at).year
         prefix = f"{app.company.upper()}-{year}-"
-        number_last = self._db.dialect.name == "postgresql"
+        db = self._db
+        number_last = db.dialect.name == "postgresql"
         if number_last:
-            app.id = int(self._db.execute(_NEXT_ID).scalar_one())
+            app.id = int(db.execute(_NEXT_ID).scalar_one())
             serial, app.number = -app.id, ""  # stand-ins, replaced before the commit
         else:
             serial, app.id = self._allocate_first(app.company, year)
@@ -239,16 +252,16 @@ class ApplicationRepository:
             audit_length=length,
             audit_head=head,
         )
-        self._db.execute(insert(APPLICATION), values)
+        db.execute(_INSERT_APPLICATION, values)
         app.version = 1
         self._write_children(app)
         if events:
-            self._db.execute(insert(EVENTS), events)
+            db.execute(_INSERT_EVENTS, events)
         self._chains[app.id] = (length, head)
         app.events.clear()
         if number_last:
             params = {"company": app.company, "year": year, "prefix": prefix, "id": app.id}
-            app.number = str(self._db.execute(_NUMBER_LAST, params).scalar_one())
+            app.number = str(db.execute(_NUMBER_LAST, params).scalar_one())
 
     def save(self, app: Application, expected_version: int) -> None:
         """Write the application back; VersionConflict if someone else saved it meanwhile.
@@ -285,28 +298,31 @@ class ApplicationRepository:
     def _write_children(self, app: Application) -> None:
         """Update what was loaded and changed, insert what is new (Core, ids returned)."""
         assert app.id is not None
-        new_visits = [v for v in app.visits if v.id is None]
         for visit in app.visits:
-            self._update_loaded(StageVisitRow, visit.id, field_values(visit, VISIT_FIELDS))
-        self._insert_new(VISITS, new_visits, VISIT_FIELDS, application_id=app.id)
+            if visit.id is not None:
+                self._update_loaded(StageVisitRow, visit.id, field_values(visit, VISIT_FIELDS))
+        self._insert_new(VISITS, app.visits, VISIT_FIELDS, application_id=app.id)
         # documents are never changed once recorded
-        new_documents = [d for d in app.documents if d.id is None]
-        self._insert_new(DOCUMENTS, new_documents, DOCUMENT_FIELDS, application_id=app.id)
-        new_clocks = [c for c in app.clocks if c.id is None]
+        self._insert_new(DOCUMENTS, app.documents, DOCUMENT_FIELDS, application_id=app.id)
         for clock in app.clocks:
-            self._update_loaded(ClockRow, clock.id, clock_values(clock))
+            if clock.id is not None:
+                self._update_loaded(ClockRow, clock.id, clock_values(clock))
+        new_clocks = [c for c in app.clocks if c.id is None]
         clock_rows = [dict(clock_values(c), application_id=app.id) for c in new_clocks]
         self._insert_rows(CLOCKS, new_clocks, clock_rows, key="kind")
         for clock in app.clocks:
             assert clock.id is not None
-            new_pauses = [p for p in clock.pauses if p.id is None]
             for pause in clock.pauses:
-                self._update_loaded(ClockPauseRow, pause.id, field_values(pause, PAUSE_FIELDS))
-            self._insert_new(PAUSES, new_pauses, PAUSE_FIELDS, clock_id=clock.id)
+                if pause.id is not None:
+                    values = field_values(pause, PAUSE_FIELDS)
+                    self._update_loaded(ClockPauseRow, pause.id, values)
+            self._insert_new(PAUSES, clock.pauses, PAUSE_FIELDS, clock_id=clock.id)
 
     def _insert_new(
-        self, table: Table, new: list[Any], names: tuple[str, ...], **parent: Any
+        self, table: Table, items: list[Any], names: tuple[str, ...], **parent: Any
     ) -> None:
+        """Insert those of `items` that have no id yet."""
+        new = [item for item in items if item.id is None]
         self._insert_rows(table, new, [dict(field_values(n, names), **parent) for n in new])
 
     def _insert_rows(
@@ -319,19 +335,18 @@ class ApplicationRepository:
         the rows differ in `key`, each returned id is matched to its row by that column."""
         if not rows:
             return
+        db = self._db
         if len(rows) == 1:
-            row_id = self._db.execute(insert(table).returning(table.c.id), rows[0]).scalar_one()
-            new[0].id = int(row_id)
+            new[0].id = int(db.execute(_returning(table, "id"), rows[0]).scalar_one())
             return
         keys = [row[key] for row in rows] if key is not None else []
-        if key is not None and self._db.dialect.name == "sqlite" and len(set(keys)) == len(rows):
-            statement = insert(table).returning(table.c.id, table.c[key])
-            ids = {k: i for i, k in self._db.execute(statement, rows)}
+        if key is not None and db.dialect.name == "sqlite" and len(set(keys)) == len(rows):
+            ids = {k: i for i, k in db.execute(_returning(table, "id", key), rows)}
             for item, k in zip(new, keys, strict=True):
                 item.id = int(ids[k])
             return
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        for item, row_id in zip(new, self._db.execute(statement, rows).scalars(), strict=True):
+        found = db.execute(_returning(table, "id", in_order=True), rows).scalars()
+        for item, row_id in zip(new, found, strict=True):
             item.id = int(row_id)
 
     def _update_loaded(self, model: type[Any], row_id: int | None, values: dict[str, Any]) -> None:
@@ -348,9 +363,10 @@ class ApplicationRepository:
             return
         assert app.id is not None
         events, length, head = self._hashed(app, *self._chains[app.id])
-        self._db.execute(insert(EVENTS), events)
+        db = self._db
+        db.execute(_INSERT_EVENTS, events)
         # Anchor the chain in the same transaction: `audit verify` checks that it ends here.
-        self._db.execute(_ANCHOR, {"b_id": app.id, "audit_length": length, "audit_head": head})
+        db.execute(_ANCHOR, {"b_id": app.id, "audit_length": length, "audit_head": head})
         self._chains[app.id] = (length, head)
         app.events.clear()
 
