@@ -285,6 +285,9 @@ class ApplicationRepository:
         app.version = expected_version + 1
         self._write_children(app)
         self._append_events(app)
+        # The loaded rows that changed are written now, as every other row of the save:
+        # Core statements that follow in this transaction do not flush the session.
+        self.session.flush()
 
     @property
     def _db(self) -> Connection:
