@@ -126,8 +126,8 @@ class ApplicationRepository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        # application id -> (length, head) of its audit chain, as this transaction's add or
-        # versioned UPDATE left it.
+        # application id -> (length, head) of its audit chain, as this transaction's
+        # versioned UPDATE found it and its appends left it.
         self._chains: dict[int, tuple[int, str]] = {}
 
     # -- reading -------------------------------------------------------------------
@@ -257,7 +257,6 @@ class ApplicationRepository:
         self._write_children(app)
         if events:
             db.execute(_INSERT_EVENTS, events)
-        self._chains[app.id] = (length, head)
         app.events.clear()
         if number_last:
             params = {"company": app.company, "year": year, "prefix": prefix, "id": app.id}
