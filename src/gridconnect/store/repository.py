@@ -129,6 +129,8 @@ class ApplicationRepository:
         # application id -> (length, head) of its audit chain, as this transaction's
         # versioned UPDATE found it and its appends left it.
         self._chains: dict[int, tuple[int, str]] = {}
+        # (table model, id) -> the row as loaded in this session, for a save to change.
+        self._loaded: dict[tuple[type[Any], int | None], Any] = {}
 
     # -- reading -------------------------------------------------------------------
     def get(self, application_id: int) -> Application | None:
@@ -185,6 +187,12 @@ class ApplicationRepository:
             visits = children(StageVisitRow, StageVisitRow.application_id, ids)
         documents = children(DocumentRow, DocumentRow.application_id, ids)
         clocks, pauses = self._clocks_with_pauses(ids)
+        # Held here: the session's identity map only holds them weakly, and a save that
+        # compares them after the domain objects are built would read them all again.
+        for model, groups in ((StageVisitRow, visits), (ClockRow, clocks), (ClockPauseRow, pauses)):
+            for group in groups.values():
+                for child in group:
+                    self._loaded[(model, child.id)] = child
         loaded = []
         for row in rows:
             assert row.id is not None
@@ -355,7 +363,9 @@ class ApplicationRepository:
         """Change a row loaded in this session; the session writes what differs at flush."""
         if row_id is None:
             return
-        row = self.session.get(model, row_id)
+        row = self._loaded.get((model, row_id))
+        if row is None:
+            row = self.session.get(model, row_id)
         if row is not None:
             assign(row, values)
 
