@@ -1,4 +1,15 @@
-"""Loading and saving applications (with their stages, documents, clocks and events)."""
+"""Loading and saving applications (with their stages, documents, clocks and events).
+
+Writing goes through Core statements built once, in the unit of work's transaction, so a
+change, its audit events and its clocks commit together or not at all. The audit chain
+stays whole under concurrent writers: a receipt starts a chain nobody else can see yet,
+and a save appends after the anchor its versioned UPDATE returns, the row held until the
+commit (a writer that read an older version gets VersionConflict). Numbers stay gap-free:
+the counter is allocated in the transaction and given back by a rollback. Tested in
+`tests/integration/test_concurrent_writes.py`, `test_application_numbers.py` and
+`tests/security/test_audit_anchor.py`; statement counts in
+`tests/e2e/test_write_statement_counts.py`.
+"""
 
 from __future__ import annotations
 
