@@ -31,7 +31,7 @@ class FakeDatabase:
     outbox: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     serials: dict[tuple[str, int], int] = field(default_factory=dict)
     commits: int = 0
-    rows: list[Any] = field(default_factory=list)  # govlink: rows staged with add_row
+    rows: list[Any] = field(default_factory=list)  # govlink: rows written with insert
 
 
 class FakeRepository:
@@ -92,8 +92,8 @@ class FakeUnitOfWork:
         self.pending.alerts[(clock_id, level)] = alert_id
         return alert_id, 1
 
-    def add_row(self, row: Any) -> None:
-        self.pending.rows.append(row)
+    def insert(self, model: type[Any], **values: Any) -> None:
+        self.pending.rows.append(model(**values))
 
     def enqueue(
         self, *, channels: list[str], dedup_key: str, payload: dict[str, Any], **_: Any

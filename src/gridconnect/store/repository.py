@@ -1,12 +1,24 @@
-"""Loading and saving applications (with their stages, documents, clocks and events)."""
+"""Loading and saving applications (with their stages, documents, clocks and events).
+
+Writing goes through Core statements built once, in the unit of work's transaction, so a
+change, its audit events and its clocks commit together or not at all. The audit chain
+stays whole under concurrent writers: a receipt starts a chain nobody else can see yet,
+and a save appends after the anchor its versioned UPDATE returns, the row held until the
+commit (a writer that read an older version gets VersionConflict). Numbers stay gap-free:
+the counter is allocated in the transaction and given back by a rollback. Tested in
+`tests/integration/test_concurrent_writes.py`, `test_application_numbers.py` and
+`tests/security/test_audit_anchor.py`; statement counts in
+`tests/e2e/test_write_statement_counts.py`.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import Connection, Table, bindparam, func, insert, text, update
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
@@ -35,11 +47,101 @@ from gridconnect.workflow.errors import VersionConflict
 from gridconnect.workflow.model import Application
 
 
+def _table(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
+
+
+APPLICATION = _table(ApplicationRow)
+VISITS = _table(StageVisitRow)
+DOCUMENTS = _table(DocumentRow)
+CLOCKS = _table(ClockRow)
+PAUSES = _table(ClockPauseRow)
+EVENTS = _table(EventRow)
+COUNTERS = _table(NumberCounterRow)
+# Built once: the statements of every registration and save, their values bound at run time.
+_SAVE = (
+    update(APPLICATION)
+    .where(APPLICATION.c.id == bindparam("b_id"), APPLICATION.c.version == bindparam("b_version"))
+    .returning(APPLICATION.c.audit_length, APPLICATION.c.audit_head)
+)
+_ANCHOR = update(APPLICATION).where(APPLICATION.c.id == bindparam("b_id"))
+# How a new application gets its id and its number (the counter is gap-free, so its row
+# is locked from the number's allocation until the transaction ends, and registrations of
+# one company wait for each other there).
+# SQLite, whose one writer holds the database from its first write on (and this process's
+# units of work queue before that): one statement takes the next serial and the id SQLite's
+# own rowid choice would give, one above the largest.
+_ALLOCATE_FIRST = (
+    sqlite_insert(COUNTERS)
+    .values(company=bindparam("company"), year=bindparam("year"), last_serial=1)
+    .on_conflict_do_update(
+        index_elements=["company", "year"], set_={"last_serial": COUNTERS.c.last_serial + 1}
+    )
+    .returning(
+        COUNTERS.c.last_serial,
+        core_select(func.coalesce(func.max(APPLICATION.c.id), 0) + 1).scalar_subquery(),
+    )
+)
+# PostgreSQL runs registrations side by side: the id comes from its sequence first (no
+# lock), the row goes in with a stand-in serial (minus its id: unique, never a real one),
+# and the number is allocated and written last, so the counter's lock is held for one
+# statement and the commit rather than for the whole registration.
+_NEXT_ID = core_select(func.nextval(func.pg_get_serial_sequence("application", "id")))
+_NUMBER_LAST = text(
+    """
+    WITH n AS (
+        INSERT INTO number_counter (company, year, last_serial) VALUES (:company, :year, 1)
+        ON CONFLICT (company, year) DO UPDATE SET last_serial = number_counter.last_serial + 1
+        RETURNING last_serial
+    )
+    UPDATE application
+    SET serial = n.last_serial,
+        number = :prefix || lpad(n.last_serial::text, greatest(6, length(n.last_serial::text)), '0')
+    FROM n
+    WHERE application.id = :id
+    RETURNING application.number
+    """
+)
+# What a command may change on the application row (the rest is fixed at receipt).
+_CHANGEABLE = (
+    "stage",
+    "status",
+    "suspended",
+    "suspension_reason",
+    "suspension_note",
+    "gov_approval",
+    "closed_at",
+    "stalls_at",
+    "stalled_since",
+    "site_surveyed_at",
+    "customer_name",
+    "customer_phone",
+    "customer_id_number",
+    "address",
+)
+
+
+@cache
+def _returning(table: Table, *columns: str, in_order: bool = False) -> Any:
+    """An INSERT into `table` returning `columns`, built once."""
+    returned = [table.c[name] for name in columns]
+    return insert(table).returning(*returned, sort_by_parameter_order=in_order)
+
+
+_INSERT_APPLICATION = insert(APPLICATION)
+_INSERT_EVENTS = insert(EVENTS)
+
+
 class ApplicationRepository:
     """Applications in one session; `save` is an optimistic, versioned update."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        # application id -> (length, head) of its audit chain, as this transaction's
+        # versioned UPDATE found it and its appends left it.
+        self._chains: dict[int, tuple[int, str]] = {}
+        # (table model, id) -> the row as loaded in this session, for a save to change.
+        self._loaded: dict[tuple[type[Any], int | None], Any] = {}
 
     # -- reading -------------------------------------------------------------------
     def get(self, application_id: int) -> Application | None:
@@ -96,6 +198,12 @@ class ApplicationRepository:
             visits = children(StageVisitRow, StageVisitRow.application_id, ids)
         documents = children(DocumentRow, DocumentRow.application_id, ids)
         clocks, pauses = self._clocks_with_pauses(ids)
+        # Held here: the session's identity map only holds them weakly, and a save that
+        # compares them after the domain objects are built would read them all again.
+        for model, groups in ((StageVisitRow, visits), (ClockRow, clocks), (ClockPauseRow, pauses)):
+            for group in groups.values():
+                for child in group:
+                    self._loaded[(model, child.id)] = child
         loaded = []
         for row in rows:
             assert row.id is not None
@@ -134,115 +242,163 @@ class ApplicationRepository:
 
     # -- writing -------------------------------------------------------------------
     def add(self, app: Application, access_code_hash: str | None = None) -> None:
-        """Insert a new application, giving it its number (unique per company and year)."""
+        """Insert a new application, giving it its number (unique per company and year).
+
+        The row's id is known before the row is written (see `_ALLOCATE_FIRST` and
+        `_NEXT_ID`), so the receipt's events are hashed first and the row goes in already
+        anchored to its chain: no UPDATE after, and nothing to read, a new chain starting
+        at the genesis hash. Then one Core insert per table, the clocks together."""
         year = local_date(app.received_at).year
-        serial = self._next_serial(app.company, year)
-        app.number = f"{app.company.upper()}-{year}-{serial:06d}"
-        received_on = local_date(app.received_at)
-        row = ApplicationRow(
+        prefix = f"{app.company.upper()}-{year}-"
+        db = self._db
+        number_last = db.dialect.name == "postgresql"
+        if number_last:
+            app.id = int(db.execute(_NEXT_ID).scalar_one())
+            serial, app.number = -app.id, ""  # stand-ins, replaced before the commit
+        else:
+            serial, app.id = self._allocate_first(app.company, year)
+            app.number = f"{prefix}{serial:06d}"
+        events, length, head = self._hashed(app, 0, GENESIS)
+        values = application_values(app)
+        values.update(
+            id=app.id,
             year=year,
             serial=serial,
-            received_on=received_on,
+            received_on=local_date(app.received_at),
             version=1,
             updated_at=app.received_at,
             access_code_hash=access_code_hash,
-            **application_values(app),
+            audit_length=length,
+            audit_head=head,
         )
-        self.session.add(row)
-        self.session.flush()
-        app.id = row.id
+        db.execute(_INSERT_APPLICATION, values)
         app.version = 1
-        self._save_children(app)
+        self._write_children(app)
+        if events:
+            db.execute(_INSERT_EVENTS, events)
+        app.events.clear()
+        if number_last:
+            params = {"company": app.company, "year": year, "prefix": prefix, "id": app.id}
+            app.number = str(db.execute(_NUMBER_LAST, params).scalar_one())
 
     def save(self, app: Application, expected_version: int) -> None:
-        """Write the application back; VersionConflict if someone else saved it meanwhile."""
+        """Write the application back; VersionConflict if someone else saved it meanwhile.
+
+        The versioned UPDATE also hands back the chain's anchor: it holds the row, so no
+        other transaction can append to the chain until this one ends, and the new events
+        follow that anchor without reading the chain's last event."""
         assert app.id is not None
         everything = application_values(app)
-        changeable = (
-            "stage",
-            "status",
-            "suspended",
-            "suspension_reason",
-            "suspension_note",
-            "gov_approval",
-            "closed_at",
-            "stalls_at",
-            "stalled_since",
-            "site_surveyed_at",
-            "customer_name",
-            "customer_phone",
-            "customer_id_number",
-            "address",
-        )
-        values: dict[str, Any] = {name: everything[name] for name in changeable}
+        values: dict[str, Any] = {name: everything[name] for name in _CHANGEABLE}
         values["updated_at"] = self._now_of(app)
         values["version"] = expected_version + 1
-        result = self.session.execute(
-            update(ApplicationRow)
-            .where(
-                col(ApplicationRow.id) == app.id, col(ApplicationRow.version) == expected_version
-            )
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        values.update(b_id=app.id, b_version=expected_version)
+        anchor = self._db.execute(_SAVE, values).first()
+        if anchor is None:
             raise VersionConflict(
                 f"application {app.number} was changed by someone else; reload and try again",
                 {"expected_version": expected_version},
             )
+        self._chains[app.id] = (int(anchor[0]), str(anchor[1]))
         app.version = expected_version + 1
-        self._save_children(app)
+        self._write_children(app)
+        self._append_events(app)
+        # The loaded rows that changed are written now, as every other row of the save:
+        # Core statements that follow in this transaction do not flush the session.
+        self.session.flush()
+
+    @property
+    def _db(self) -> Connection:
+        """The session's connection: Core statements, no unit-of-work flush around them."""
+        return self.session.connection()
 
     @staticmethod
     def _now_of(app: Application) -> Any:
         return app.events[-1].at if app.events else app.received_at
 
-    def _save_children(self, app: Application) -> None:
+    def _write_children(self, app: Application) -> None:
+        """Update what was loaded and changed, insert what is new (Core, ids returned)."""
         assert app.id is not None
         for visit in app.visits:
-            visit.id = self._upsert(
-                StageVisitRow, visit.id, field_values(visit, VISIT_FIELDS), application_id=app.id
-            )
-        for document in app.documents:
-            if document.id is None:  # documents are never changed once recorded
-                document.id = self._upsert(
-                    DocumentRow,
-                    None,
-                    field_values(document, DOCUMENT_FIELDS),
-                    application_id=app.id,
-                )
+            if visit.id is not None:
+                self._update_loaded(StageVisitRow, visit.id, field_values(visit, VISIT_FIELDS))
+        self._insert_new(VISITS, app.visits, VISIT_FIELDS, application_id=app.id)
+        # documents are never changed once recorded
+        self._insert_new(DOCUMENTS, app.documents, DOCUMENT_FIELDS, application_id=app.id)
         for clock in app.clocks:
-            clock.id = self._upsert(ClockRow, clock.id, clock_values(clock), application_id=app.id)
+            if clock.id is not None:
+                self._update_loaded(ClockRow, clock.id, clock_values(clock))
+        new_clocks = [c for c in app.clocks if c.id is None]
+        clock_rows = [dict(clock_values(c), application_id=app.id) for c in new_clocks]
+        self._insert_rows(CLOCKS, new_clocks, clock_rows, key="kind")
+        for clock in app.clocks:
+            assert clock.id is not None
             for pause in clock.pauses:
-                pause.id = self._upsert(
-                    ClockPauseRow, pause.id, field_values(pause, PAUSE_FIELDS), clock_id=clock.id
-                )
-        self._append_events(app)
+                if pause.id is not None:
+                    values = field_values(pause, PAUSE_FIELDS)
+                    self._update_loaded(ClockPauseRow, pause.id, values)
+            self._insert_new(PAUSES, clock.pauses, PAUSE_FIELDS, clock_id=clock.id)
 
-    def _upsert(
-        self, model: type[Any], row_id: int | None, values: dict[str, Any], **parent: Any
-    ) -> int:
-        """Update the loaded row, or insert a new one and return its id."""
-        row = self.session.get(model, row_id) if row_id is not None else None
+    def _insert_new(
+        self, table: Table, items: list[Any], names: tuple[str, ...], **parent: Any
+    ) -> None:
+        """Insert those of `items` that have no id yet."""
+        new = [item for item in items if item.id is None]
+        self._insert_rows(table, new, [dict(field_values(n, names), **parent) for n in new])
+
+    def _insert_rows(
+        self, table: Table, new: list[Any], rows: list[dict[str, Any]], key: str | None = None
+    ) -> None:
+        """Insert `rows` in one statement and give each domain object in `new` its id.
+
+        PostgreSQL returns the ids in the rows' order (SQLAlchemy sorts them by a sentinel).
+        SQLite does not promise an order, and SQLAlchemy would then insert row by row: when
+        the rows differ in `key`, each returned id is matched to its row by that column."""
+        if not rows:
+            return
+        db = self._db
+        if len(rows) == 1:
+            new[0].id = int(db.execute(_returning(table, "id"), rows[0]).scalar_one())
+            return
+        keys = [row[key] for row in rows] if key is not None else []
+        if key is not None and db.dialect.name == "sqlite" and len(set(keys)) == len(rows):
+            ids = {k: i for i, k in db.execute(_returning(table, "id", key), rows)}
+            for item, k in zip(new, keys, strict=True):
+                item.id = int(ids[k])
+            return
+        found = db.execute(_returning(table, "id", in_order=True), rows).scalars()
+        for item, row_id in zip(new, found, strict=True):
+            item.id = int(row_id)
+
+    def _update_loaded(self, model: type[Any], row_id: int | None, values: dict[str, Any]) -> None:
+        """Change a row loaded in this session; the session writes what differs at flush."""
+        if row_id is None:
+            return
+        row = self._loaded.get((model, row_id))
         if row is None:
-            row = model(**parent, **values)
-            self.session.add(row)
-            self.session.flush()  # the domain object needs the new id (a pause its clock's)
-        else:
+            row = self.session.get(model, row_id)
+        if row is not None:
             assign(row, values)
-        return int(row.id)
 
     def _append_events(self, app: Application) -> None:
+        """Append the new events to the chain and move its anchor, in this transaction."""
         if not app.events:
             return
         assert app.id is not None
-        last = self.session.exec(
-            select(EventRow)
-            .where(EventRow.application_id == app.id)
-            .order_by(col(EventRow.seq).desc())
-            .limit(1)
-        ).first()
-        seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
+        events, length, head = self._hashed(app, *self._chains[app.id])
+        db = self._db
+        db.execute(_INSERT_EVENTS, events)
+        # Anchor the chain in the same transaction: `audit verify` checks that it ends here.
+        db.execute(_ANCHOR, {"b_id": app.id, "audit_length": length, "audit_head": head})
+        self._chains[app.id] = (length, head)
+        app.events.clear()
+
+    @staticmethod
+    def _hashed(app: Application, seq: int, prev: str) -> tuple[list[dict[str, Any]], int, str]:
+        """Event rows of `app.events`, chained after (seq, prev); the chain's new (length,
+        head)."""
+        assert app.id is not None
+        rows = []
         for event in app.events:
             seq += 1
             at = event.at.astimezone(UTC)
@@ -257,44 +413,27 @@ class ApplicationRepository:
                 details=event.details,
                 prev_hash=prev,
             )
-            self.session.add(
-                EventRow(
-                    application_id=app.id,
-                    seq=seq,
-                    at=at,
-                    actor=event.actor,
-                    action=event.action,
-                    stage_before=event.stage_before,
-                    stage_after=event.stage_after,
-                    details=event.details,
-                    prev_hash=prev,
-                    hash=digest,
-                )
+            rows.append(
+                {
+                    "application_id": app.id,
+                    "seq": seq,
+                    "at": at,
+                    "actor": event.actor,
+                    "action": str(event.action),
+                    "stage_before": event.stage_before,
+                    "stage_after": event.stage_after,
+                    "details": event.details,
+                    "prev_hash": prev,
+                    "hash": digest,
+                }
             )
             prev = digest
-        # Anchor the chain in the same transaction: `audit verify` checks that it ends here.
-        self.session.execute(
-            update(ApplicationRow)
-            .where(col(ApplicationRow.id) == app.id)
-            .values(audit_length=seq, audit_head=prev)
-            .execution_options(synchronize_session=False)
-        )
-        self.session.flush()
-        app.events.clear()
+        return rows, seq, prev
 
-    def _next_serial(self, company: str, year: int) -> int:
-        dialect = self.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = (
-            insert(NumberCounterRow)
-            .values(company=company, year=year, last_serial=1)
-            .on_conflict_do_update(
-                index_elements=["company", "year"],
-                set_={"last_serial": NumberCounterRow.__table__.c.last_serial + 1},  # type: ignore[attr-defined]
-            )
-            .returning(NumberCounterRow.__table__.c.last_serial)  # type: ignore[attr-defined]
-        )
-        return int(self.session.execute(statement).scalar_one())
+    def _allocate_first(self, company: str, year: int) -> tuple[int, int]:
+        """SQLite: the next serial of (company, year) and the new row's id, one statement."""
+        found = self._db.execute(_ALLOCATE_FIRST, {"company": company, "year": year}).one()
+        return int(found[0]), int(found[1])
 
     def events(self, application_id: int) -> list[EventRow]:
         return list(

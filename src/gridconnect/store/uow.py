@@ -7,7 +7,7 @@ import weakref
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 from sqlmodel import Session
 
 from gridconnect.store import alerts
@@ -76,6 +76,7 @@ class UnitOfWork:
         """Queue a message once per channel, in this transaction: `store.alerts.enqueue`."""
         return alerts.enqueue(self.session, **message)
 
-    def add_row(self, row: Any) -> None:
-        """Stage a table row in this transaction (govlink: the approval mode at receipt)."""
-        self.session.add(row)
+    def insert(self, model: type[Any], **values: Any) -> None:
+        """Insert one row of `model` in this transaction (govlink: the approval mode at
+        receipt): a Core INSERT, without an ORM object to build, track and flush."""
+        self.session.connection().execute(insert(model.__table__), values)

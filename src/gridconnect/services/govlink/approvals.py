@@ -61,14 +61,14 @@ def record_approval_mode(uow: UnitOfWork, policy: Policy, app: Application, now:
     """Choose the approval mode at receipt, by the policy in force that day."""
     assert app.id is not None
     mode = approval_mode_for(policy.gov_approval_modes, app.city, str(app.kind), app.capacity)
-    uow.add_row(
-        GovApprovalRow(
-            application_id=app.id,
-            mode=mode.mode,
-            departments=list(mode.departments),
-            state="chosen",
-            chosen_at=now,
-        )
+    uow.insert(
+        GovApprovalRow,
+        application_id=app.id,
+        mode=mode.mode,
+        departments=list(mode.departments),
+        state="chosen",
+        attempts=0,
+        chosen_at=now,
     )
 
 
