@@ -111,10 +111,10 @@ async def create_application(
     assert user.company is not None
     command = body.command(user.company)
     secret = settings.signing_secret()
-    # One thread hand-off for the blocking work; the response is checked in the event loop.
-    return await run_in_threadpool(
-        lambda: view(svc, receive_in_hall(svc, command, user.username, secret)[0])
-    )
+    # One thread hand-off for the blocking work; the view (CPU only) and the response check
+    # in the event loop, where they do not contend for the GIL with the threads' writes.
+    app, _code = await run_in_threadpool(receive_in_hall, svc, command, user.username, secret)
+    return view(svc, app)
 
 
 @router.get("", response_model=ApplicationPage)
