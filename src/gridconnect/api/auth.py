@@ -13,13 +13,14 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from starlette.concurrency import run_in_threadpool
 
 from gridconnect.api.deps import ServicesDep, SettingsDep
@@ -80,9 +81,9 @@ def _signed_claims(secret: str, token: str) -> tuple[int, Any, int]:
     return int(claims["sub"]), claims["gen"], int(claims["exp"])
 
 
-def user_of_session(engine: Engine, user_id: int, generation: Any) -> AuthUser | None:
+def user_of_session(source: Engine | Connection, user_id: int, generation: Any) -> AuthUser | None:
     """The active user `user_id` while the token's session generation is still theirs."""
-    user = get_user(engine, user_id)  # None for ids out of range, missing or inactive users
+    user = get_user(source, user_id)  # None for ids out of range, missing or inactive users
     if user is None or generation != user.session_generation:
         return None  # signed out, deactivated or re-passworded since
     return user
@@ -188,6 +189,47 @@ def require(permission: Permission) -> Callable[..., Awaitable[AuthUser]]:
 
     check.permission = permission  # type: ignore[attr-defined]  # read by the permission test
     return check
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A valid token's subject whose user is not read yet: for a route that reads the user
+    in the same hand-off as its own point read (`as_user`), one thread hop instead of two
+    on PostgreSQL, where the second hop was a seventh of a signed-in read."""
+
+    user_id: int
+    generation: Any
+    permission: Permission
+
+
+def require_signed(permission: Permission) -> Callable[..., Awaitable[SignedIn]]:
+    """`require`, with the user read later by `as_user` (which answers its 401 and 403)."""
+
+    @can_fail(401, 403)
+    async def signed(
+        settings: SettingsDep, token: Annotated[str | None, Depends(_bearer)]
+    ) -> SignedIn:
+        if not token:
+            raise _unauthenticated("sign in first: send Authorization: Bearer <token>")
+        subject = token_subject(settings, token)
+        if subject is None:
+            raise _unauthenticated("the token is invalid or expired: sign in again")
+        return SignedIn(*subject, permission)
+
+    signed.permission = permission  # type: ignore[attr-defined]  # read by the permission test
+    return signed
+
+
+def as_user(source: Engine | Connection, signed: SignedIn) -> AuthUser:
+    """The user of `signed`, refused as `require` refuses (blocking: call it in a point read)."""
+    user = user_of_session(source, signed.user_id, signed.generation)
+    if user is None:
+        raise _unauthenticated("the token is invalid or expired: sign in again")
+    if not allows(user.role, signed.permission):
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, f"your role may not do this ({signed.permission.value})"
+        )
+    return user
 
 
 def user_scope(user: AuthUser) -> Scope:

@@ -104,8 +104,11 @@ def receive_application(
 
 def get_application(svc: Services, application_id: int, scope: Scope = EVERYTHING) -> Application:
     """The application to show (read only: no session, prebuilt statements)."""
-    app = svc.read_application(application_id)
-    # Outside the caller's scope answers exactly like an unknown id.
+    return shown_to(scope, svc.read_application(application_id), application_id)
+
+
+def shown_to(scope: Scope, app: Application | None, application_id: int) -> Application:
+    """`app` if the scope may see it; outside the scope answers exactly like an unknown id."""
     if app is None or not scope.admits(app.company, app.city):
         raise ApplicationNotFound(
             f"application {application_id} not found", {"application_id": application_id}

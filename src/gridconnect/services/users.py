@@ -17,7 +17,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.profiles import RFC_9106_LOW_MEMORY
-from sqlalchemy import Engine, bindparam, func
+from sqlalchemy import Connection, Engine, bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -174,13 +174,17 @@ _USER_TABLE = UserRow.__table__  # type: ignore[attr-defined]
 _USER_BY_ID = select(_USER_TABLE).where(_USER_TABLE.c.id == bindparam("user_id"))
 
 
-def get_user(engine: Engine, user_id: int) -> AuthUser | None:
-    """An active user by id (what a token names); None when missing or deactivated."""
+def get_user(source: Engine | Connection, user_id: int) -> AuthUser | None:
+    """An active user by id (what a token names); None when missing or deactivated. On a
+    connection already open when the caller reads more with it (one checkout, not two)."""
     if not 1 <= user_id <= MAX_USER_ID:
         return None
     # Every request asks this: a prebuilt Core statement, no ORM session.
-    with read_only(engine) as connection:
-        row = connection.execute(_USER_BY_ID, {"user_id": user_id}).first()
+    if isinstance(source, Connection):
+        row = source.execute(_USER_BY_ID, {"user_id": user_id}).first()
+    else:
+        with read_only(source) as connection:
+            row = connection.execute(_USER_BY_ID, {"user_id": user_id}).first()
     return _user(row) if row is not None and row.active else None  # type: ignore[arg-type]
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, status
 from starlette.concurrency import run_in_threadpool
 
-from gridconnect.api.auth import AuthUser, require, user_scope
+from gridconnect.api.auth import AuthUser, SignedIn, as_user, require, require_signed, user_scope
 from gridconnect.api.content import require_json
 from gridconnect.api.deps import ServicesDep, SettingsDep
 from gridconnect.api.error_statuses import can_fail, errors
@@ -23,10 +23,10 @@ from gridconnect.api.schemas.applications import (
 )
 from gridconnect.errors import InvalidInput, NotFound
 from gridconnect.services.applications import (
-    get_application,
     notify_missing_documents,
     perform,
     record_site_survey,
+    shown_to,
 )
 from gridconnect.services.context import Services
 from gridconnect.services.listing import (
@@ -38,6 +38,8 @@ from gridconnect.services.listing import (
 )
 from gridconnect.services.selfservice.codes import receive_in_hall
 from gridconnect.services.views import application_view
+from gridconnect.store.reading import read_application as read_one
+from gridconnect.store.reading import read_only
 from gridconnect.workflow.errors import (
     ApplicationNotFound,
     InvalidApplication,
@@ -82,6 +84,7 @@ AppId = Annotated[int, Depends(_application_id)]
 Clerk = Annotated[AuthUser, Depends(require(Permission.REGISTER_APPLICATIONS))]
 Worker = Annotated[AuthUser, Depends(require(Permission.WORK_APPLICATIONS))]
 Reader = Annotated[AuthUser, Depends(require(Permission.READ_APPLICATIONS))]
+SignedReader = Annotated[SignedIn, Depends(require_signed(Permission.READ_APPLICATIONS))]
 JSON_ONLY = [Depends(require_json)]
 # What a stage action can be refused for, beyond the input and the lookup.
 ACTION_ERRORS = errors(VersionConflict, InvalidTransition)
@@ -151,10 +154,21 @@ async def list_applications(
 
 
 @router.get("/{application_id}", response_model=ApplicationPublic)
-async def read_application(application_id: AppId, user: Reader, svc: ServicesDep) -> dict[str, Any]:
+async def read_application(
+    application_id: AppId, signed: SignedReader, svc: ServicesDep
+) -> dict[str, Any]:
     """One application with its stages, documents, missing documents, actions and clocks."""
-    app = await point_read(svc.engine, get_application, svc, application_id, user_scope(user))
+    app = await point_read(svc.engine, _read_as, svc, signed, application_id)
     return view(svc, app)
+
+
+def _read_as(svc: Services, signed: SignedIn, application_id: int) -> Application:
+    """The caller's user and the application: one hand-off, one connection (401, 403,
+    then 404)."""
+    with read_only(svc.engine) as connection:
+        user = as_user(connection, signed)
+        app = read_one(connection, application_id)
+    return shown_to(user_scope(user), app, application_id)
 
 
 @router.get("/{application_id}/events", response_model=list[EventOut])
