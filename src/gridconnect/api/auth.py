@@ -35,6 +35,7 @@ from gridconnect.timesource import now
 
 ALGORITHM = "HS256"
 SESSION_COOKIE = "gridconnect_session"
+INVALID_TOKEN = "the token is invalid or expired: sign in again"
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -153,14 +154,21 @@ async def current_user(
 
 
 async def _signed_in(svc: Services, settings: Settings, token: str | None) -> AuthUser:
+    engine = svc.engine
+    user = await point_read(engine, user_of_session, engine, *_subject(settings, token))
+    if user is None:
+        raise _unauthenticated(INVALID_TOKEN)
+    return user
+
+
+def _subject(settings: Settings, token: str | None) -> tuple[int, Any]:
+    """The token's user id and session generation; 401 without a token or a valid one."""
     if not token:
         raise _unauthenticated("sign in first: send Authorization: Bearer <token>")
     subject = token_subject(settings, token)  # a signature check: no thread hand-off
-    engine = svc.engine
-    user = None if subject is None else await point_read(engine, user_of_session, engine, *subject)
-    if user is None:
-        raise _unauthenticated("the token is invalid or expired: sign in again")
-    return user
+    if subject is None:
+        raise _unauthenticated(INVALID_TOKEN)
+    return subject
 
 
 CurrentUser = Annotated[AuthUser, Depends(current_user)]
@@ -209,12 +217,7 @@ def require_signed(permission: Permission) -> Callable[..., Awaitable[SignedIn]]
     async def signed(
         settings: SettingsDep, token: Annotated[str | None, Depends(_bearer)]
     ) -> SignedIn:
-        if not token:
-            raise _unauthenticated("sign in first: send Authorization: Bearer <token>")
-        subject = token_subject(settings, token)
-        if subject is None:
-            raise _unauthenticated("the token is invalid or expired: sign in again")
-        return SignedIn(*subject, permission)
+        return SignedIn(*_subject(settings, token), permission)
 
     signed.permission = permission  # type: ignore[attr-defined]  # read by the permission test
     return signed
@@ -224,7 +227,7 @@ def as_user(source: Engine | Connection, signed: SignedIn) -> AuthUser:
     """The user of `signed`, refused as `require` refuses (blocking: call it in a point read)."""
     user = user_of_session(source, signed.user_id, signed.generation)
     if user is None:
-        raise _unauthenticated("the token is invalid or expired: sign in again")
+        raise _unauthenticated(INVALID_TOKEN)
     if not allows(user.role, signed.permission):
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, f"your role may not do this ({signed.permission.value})"

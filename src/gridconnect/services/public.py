@@ -121,15 +121,9 @@ def check_access_code(
     svc: Services, number: str, code: str | None, secret_key: str, client: str = "unknown"
 ) -> None:
     """Pass if `code` is the access code of `number`; StatusNotFound or TooManyAttempts."""
-    settle(svc, judge(svc, number, code, secret_key, client))
-
-
-def judge(
-    svc: Services, number: str, code: str | None, secret_key: str, client: str = "unknown"
-) -> Verdict:
-    """`judge_code` on a reading connection: reads only, so a point read."""
     with read_only(svc.engine) as connection:
-        return judge_code(connection, svc.now(), number, code, secret_key, client)
+        verdict = judge_code(connection, svc.now(), number, code, secret_key, client)
+    settle(svc, verdict)
 
 
 @dataclass(frozen=True)
