@@ -78,6 +78,8 @@ def test_a_stale_page_shows_the_conflict_message_with_a_reload(chromium, live, s
         two.click("button:has-text('暂停（客户原因）')")
         assert "此申请已被他人更新，请刷新后重试" in two.inner_text("#conflict")
         two.click("#conflict a:has-text('刷新')")
+        # The click returns once the reload has started; read the page when it has loaded.
+        two.wait_for_load_state("load")
         assert "恢复办理" in two.content()
     finally:
         first.close()
