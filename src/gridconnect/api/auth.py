@@ -188,12 +188,7 @@ def require(permission: Permission) -> Callable[..., Awaitable[AuthUser]]:
         settings: SettingsDep,
         token: Annotated[str | None, Depends(_bearer)],
     ) -> AuthUser:
-        user = await _signed_in(svc, settings, token)
-        if not allows(user.role, permission):
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN, f"your role may not do this ({permission.value})"
-            )
-        return user
+        return _permitted(await _signed_in(svc, settings, token), permission)
 
     check.permission = permission  # type: ignore[attr-defined]  # read by the permission test
     return check
@@ -228,9 +223,14 @@ def as_user(source: Engine | Connection, signed: SignedIn) -> AuthUser:
     user = user_of_session(source, signed.user_id, signed.generation)
     if user is None:
         raise _unauthenticated(INVALID_TOKEN)
-    if not allows(user.role, signed.permission):
+    return _permitted(user, signed.permission)
+
+
+def _permitted(user: AuthUser, permission: Permission) -> AuthUser:
+    """`user` if their role holds `permission`; 403 otherwise."""
+    if not allows(user.role, permission):
         raise HTTPException(
-            status.HTTP_403_FORBIDDEN, f"your role may not do this ({signed.permission.value})"
+            status.HTTP_403_FORBIDDEN, f"your role may not do this ({permission.value})"
         )
     return user
 

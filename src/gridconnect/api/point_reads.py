@@ -29,6 +29,8 @@ from typing import ParamSpec, TypeVar
 
 from sqlalchemy import Engine
 
+from gridconnect.store.db import POSTGRES_POOL_SIZE
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -48,7 +50,7 @@ async def point_read(engine: Engine, read: Callable[P, R], *args: P.args, **kwar
 
 _executor: ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
-POINT_READ_THREADS = 10  # the PostgreSQL engine's pool_size (store.db.make_engine)
+POINT_READ_THREADS = POSTGRES_POOL_SIZE
 
 
 def _threads() -> ThreadPoolExecutor:

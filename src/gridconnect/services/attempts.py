@@ -76,11 +76,9 @@ def check_and_record(
     return record(session, limits, moment)
 
 
-def check_locked(
-    session: Session, limits: Sequence[Limit], moment: datetime, message: str
-) -> dict[str, int]:
+def check_locked(session: Session, limits: Sequence[Limit], moment: datetime, message: str) -> None:
     """Take the subjects' lock for the session's transaction, then raise TooManyAttempts
-    (after a rollback) if any subject is at its limit; else each subject's recent count.
+    (after a rollback) if any subject is at its limit.
 
     Everything decided while the lock is held is as atomic as a recorded attempt: a caller
     that evaluates a secret under it and records a wrong one (`record`) before answering
@@ -93,7 +91,6 @@ def check_locked(
     except TooManyAttempts:
         session.rollback()
         raise
-    return {subject: count for subject, (count, _oldest) in recent.items()}
 
 
 def recent_attempts(

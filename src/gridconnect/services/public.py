@@ -112,9 +112,13 @@ def number_subject(number: str) -> str:
 def public_status(
     svc: Services, number: str, code: str | None, secret_key: str, client: str = "unknown"
 ) -> dict[str, Any]:
-    """The masked status of `number` for whoever holds its code; 404 and 429 otherwise."""
-    check_access_code(svc, number, code, secret_key, client)
-    return masked_view(svc, read_proven(svc, number))
+    """The masked status of `number` for whoever holds its code; 404 and 429 otherwise.
+    (The API's route runs the same steps, the reads as point reads.)"""
+    verdict, app = judge_and_read(svc, number, code, secret_key, client)
+    if app is None:  # a write: a wrong code under the limits' lock, or clearing the count
+        settle(svc, verdict)
+        app = read_proven(svc, number)
+    return masked_view(svc, app)
 
 
 def check_access_code(

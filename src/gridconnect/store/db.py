@@ -14,6 +14,8 @@ from sqlalchemy import Engine, event, exc
 from sqlmodel import create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+#: connections a process keeps open to PostgreSQL (see make_engine)
+POSTGRES_POOL_SIZE = 10
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -46,7 +48,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # Ten kept per process: with SQLAlchemy's five, 8 concurrent requests opened and closed
     # an overflow connection (a server process fork) on most requests. At most 20 per
     # process: size PostgreSQL's max_connections for 20 x (API workers + schedulers).
-    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("pool_size", POSTGRES_POOL_SIZE)
     kwargs.setdefault("max_overflow", 10)
     engine = create_engine(url, **kwargs)
     _ping_when_idle(engine, ping_after)
