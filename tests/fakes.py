@@ -7,6 +7,7 @@ without commit loses the change exactly as the real unit of work's rollback does
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from gridconnect.calendar import WorkingCalendar
 from gridconnect.config.policy_model import Policy
 from gridconnect.services.context import Services
 from gridconnect.store.files import FileStore
+from gridconnect.store.repository import RowToAdd
 from gridconnect.timesource import local_date
 from gridconnect.workflow.errors import VersionConflict
 from gridconnect.workflow.model import Application, DomainEvent
@@ -31,7 +33,7 @@ class FakeDatabase:
     outbox: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     serials: dict[tuple[str, int], int] = field(default_factory=dict)
     commits: int = 0
-    rows: list[Any] = field(default_factory=list)  # govlink: rows written with insert
+    rows: list[Any] = field(default_factory=list)  # rows added with an application
 
 
 class FakeRepository:
@@ -42,12 +44,18 @@ class FakeRepository:
         found = self.pending.applications.get(application_id)
         return copy.deepcopy(found) if found is not None else None
 
-    def add(self, app: Application, access_code_hash: str | None = None) -> None:
+    def add(
+        self,
+        app: Application,
+        access_code_hash: str | None = None,
+        with_rows: Sequence[RowToAdd] = (),
+    ) -> None:
         year = local_date(app.received_at).year
         serial = self.pending.serials.get((app.company, year), 0) + 1
         self.pending.serials[(app.company, year)] = serial
         app.number = f"{app.company.upper()}-{year}-{serial:06d}"
         app.id = len(self.pending.applications) + 1
+        self.pending.rows += [row.model(**row.values, application_id=app.id) for row in with_rows]
         self._store(app)
 
     def save(self, app: Application, expected_version: int) -> None:
@@ -91,9 +99,6 @@ class FakeUnitOfWork:
         alert_id = len(self.pending.alerts) + 1
         self.pending.alerts[(clock_id, level)] = alert_id
         return alert_id, 1
-
-    def insert(self, model: type[Any], **values: Any) -> None:
-        self.pending.rows.append(model(**values))
 
     def enqueue(
         self, *, channels: list[str], dedup_key: str, payload: dict[str, Any], **_: Any

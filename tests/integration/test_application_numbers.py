@@ -1,5 +1,6 @@
 """Application numbers as the customer sees them, on SQLite and PostgreSQL (PostgreSQL
-writes the number last, in SQL; SQLite before the row, in Python: both must agree)."""
+gives the number in SQL, in the statement that writes the row; SQLite before the row, in
+Python: both must agree)."""
 
 from __future__ import annotations
 
@@ -28,13 +29,13 @@ def test_a_failed_registration_gives_its_number_back(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     receive(services)
-    from gridconnect.services.govlink import approvals
+    from gridconnect.services import applications
 
-    def refuse(*_: object) -> None:
-        raise RuntimeError("the approval mode could not be written")
+    def refuse(*_: object) -> None:  # after the number was given, before the commit
+        raise RuntimeError("the customer's notice could not be queued")
 
     with monkeypatch.context() as patched:
-        patched.setattr(approvals, "record_approval_mode", refuse)
+        patched.setattr(applications, "_notify_customer", refuse)
         with pytest.raises(RuntimeError):
             receive(services)
     assert receive(services).number == "SGCC-2026-000002"

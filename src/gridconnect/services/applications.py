@@ -90,12 +90,12 @@ def receive_application(
     flow.receive(ctx, app)
     with svc.unit_of_work() as uow:
         pending = list(app.events)
-        uow.applications.add(app, access_code_hash=access_code_hash)
-        _notify_customer(svc, uow, app, pending)
         # govlink: the approval mode of the connection works is chosen at receipt.
-        from gridconnect.services.govlink.approvals import record_approval_mode
+        from gridconnect.services.govlink.approvals import approval_mode_row
 
-        record_approval_mode(uow, ctx.policy, app, ctx.now)
+        approval = approval_mode_row(ctx.policy, app, ctx.now)
+        uow.applications.add(app, access_code_hash=access_code_hash, with_rows=[approval])
+        _notify_customer(svc, uow, app, pending)
         if on_received is not None:
             on_received(uow, app)
         uow.commit()

@@ -7,7 +7,7 @@ import weakref
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from gridconnect.store import alerts
@@ -75,8 +75,3 @@ class UnitOfWork:
     def enqueue(self, **message: Any) -> int:
         """Queue a message once per channel, in this transaction: `store.alerts.enqueue`."""
         return alerts.enqueue(self.session, **message)
-
-    def insert(self, model: type[Any], **values: Any) -> None:
-        """Insert one row of `model` in this transaction (govlink: the approval mode at
-        receipt): a Core INSERT, without an ORM object to build, track and flush."""
-        self.session.connection().execute(insert(model.__table__), values)

@@ -1,7 +1,7 @@
 """Parallel approval of the connection works (一窗受理, L2, L13, L14).
 
-The mode is chosen at receipt from the policy (`record_approval_mode`, in the receipt's
-transaction). Starting a parallel approval starts the government-approval clock and writes
+The mode is chosen at receipt from the policy (`approval_mode_row`, written with the
+application). Starting a parallel approval starts the government-approval clock and writes
 the submission in one transaction; the HTTP request to the platform goes after the commit
 and, when the platform is down, is retried by `services.govlink.retry` (the hall never
 waits). Each department's decision arrives as a signed callback (`apply_decision`); the
@@ -26,6 +26,7 @@ from gridconnect.services.govlink.platform import PlatformUnavailable
 from gridconnect.services.govlink.transaction import change_with_link
 from gridconnect.services.outbox import retry_delay
 from gridconnect.store.gov_tables import GovApprovalRow, GovDepartmentRow
+from gridconnect.store.repository import RowToAdd
 from gridconnect.store.uow import UnitOfWork
 from gridconnect.timesource import as_utc, local_date
 from gridconnect.workflow import application as flow
@@ -57,19 +58,18 @@ class UnknownDepartment(InvalidInput):
     code = "gov_unknown_department"
 
 
-def record_approval_mode(uow: UnitOfWork, policy: Policy, app: Application, now: datetime) -> None:
-    """Choose the approval mode at receipt, by the policy in force that day."""
-    assert app.id is not None
+def approval_mode_row(policy: Policy, app: Application, now: datetime) -> RowToAdd:
+    """The approval mode chosen at receipt, by the policy in force that day: a row the
+    registration inserts with the application (`ApplicationRepository.add`)."""
     mode = approval_mode_for(policy.gov_approval_modes, app.city, str(app.kind), app.capacity)
-    uow.insert(
-        GovApprovalRow,
-        application_id=app.id,
-        mode=mode.mode,
-        departments=list(mode.departments),
-        state="chosen",
-        attempts=0,
-        chosen_at=now,
-    )
+    values = {
+        "mode": mode.mode,
+        "departments": list(mode.departments),
+        "state": "chosen",
+        "attempts": 0,
+        "chosen_at": now,
+    }
+    return RowToAdd(GovApprovalRow, values)
 
 
 @dataclass(frozen=True)
