@@ -47,6 +47,8 @@ def issue_token(settings: Settings, user: AuthUser) -> str:
         "sub": str(user.id),
         "name": user.username,
         "gen": user.session_generation,
+        # Refuses a role early (`require_signed`), never grants: the user read decides.
+        "role": user.role,
         "iat": issued,
         "exp": issued + timedelta(hours=settings.token_hours),
     }
@@ -55,19 +57,25 @@ def issue_token(settings: Settings, user: AuthUser) -> str:
 
 def token_subject(settings: Settings, token: str) -> tuple[int, Any] | None:
     """The user id and session generation a valid, unexpired token names; None otherwise."""
+    claims = _valid_claims(settings, token)
+    return None if claims is None else (claims[0], claims[1])
+
+
+def _valid_claims(settings: Settings, token: str) -> tuple[int, Any, int, str | None] | None:
     try:
-        user_id, generation, expires = _signed_claims(settings.signing_secret(), token)
+        claims = _signed_claims(settings.signing_secret(), token)
     except (jwt.PyJWTError, ValueError, TypeError, OverflowError):
         return None
     # Expiry is what limits a token, checked on every call; "iat" is informational.
-    if expires <= now().timestamp():
+    if claims[2] <= now().timestamp():
         return None
-    return user_id, generation
+    return claims
 
 
 @functools.lru_cache(maxsize=4096)
-def _signed_claims(secret: str, token: str) -> tuple[int, Any, int]:
-    """What a token's signature vouches for: user id, session generation, expiry.
+def _signed_claims(secret: str, token: str) -> tuple[int, Any, int, str | None]:
+    """What a token's signature vouches for: user id, session generation, expiry, and the
+    role the user had when it was issued (None in tokens issued before tokens named it).
 
     A pure function of the key and the token, so remembering it cannot go stale (a new
     secret is a new key; expiry and the session generation are checked on every request).
@@ -79,7 +87,13 @@ def _signed_claims(secret: str, token: str) -> tuple[int, Any, int]:
         algorithms=[ALGORITHM],
         options={"require": ["exp", "sub", "gen"], "verify_iat": False, "verify_exp": False},
     )
-    return int(claims["sub"]), claims["gen"], int(claims["exp"])
+    role = claims.get("role")
+    return (
+        int(claims["sub"]),
+        claims["gen"],
+        int(claims["exp"]),
+        role if isinstance(role, str) else None,
+    )
 
 
 def user_of_session(source: Engine | Connection, user_id: int, generation: Any) -> AuthUser | None:
@@ -155,20 +169,22 @@ async def current_user(
 
 async def _signed_in(svc: Services, settings: Settings, token: str | None) -> AuthUser:
     engine = svc.engine
-    user = await point_read(engine, user_of_session, engine, *_subject(settings, token))
+    user_id, generation, _expires, _role = _claims(settings, token)
+    user = await point_read(engine, user_of_session, engine, user_id, generation)
     if user is None:
         raise _unauthenticated(INVALID_TOKEN)
     return user
 
 
-def _subject(settings: Settings, token: str | None) -> tuple[int, Any]:
-    """The token's user id and session generation; 401 without a token or a valid one."""
+def _claims(settings: Settings, token: str | None) -> tuple[int, Any, int, str | None]:
+    """The token's user id, session generation, expiry and role; 401 without a token or a
+    valid one (a signature check: no thread hand-off)."""
     if not token:
         raise _unauthenticated("sign in first: send Authorization: Bearer <token>")
-    subject = token_subject(settings, token)  # a signature check: no thread hand-off
-    if subject is None:
+    claims = _valid_claims(settings, token)
+    if claims is None:
         raise _unauthenticated(INVALID_TOKEN)
-    return subject
+    return claims
 
 
 CurrentUser = Annotated[AuthUser, Depends(current_user)]
@@ -206,13 +222,20 @@ class SignedIn:
 
 
 def require_signed(permission: Permission) -> Callable[..., Awaitable[SignedIn]]:
-    """`require`, with the user read later by `as_user` (which answers its 401 and 403)."""
+    """`require`, with the user read later by `as_user` (which answers its 401 and 403).
+
+    A role the token names that lacks `permission` is refused here, before the request's
+    body is looked at, as `require` refuses it (a role is fixed when a user is created, and
+    the token is signed); the user read in `as_user` still decides every other case."""
 
     @can_fail(401, 403)
     async def signed(
         settings: SettingsDep, token: Annotated[str | None, Depends(_bearer)]
     ) -> SignedIn:
-        return SignedIn(*_subject(settings, token), permission)
+        user_id, generation, _expires, role = _claims(settings, token)
+        if role is not None and not allows(role, permission):
+            raise _forbidden(permission)
+        return SignedIn(user_id, generation, permission)
 
     signed.permission = permission  # type: ignore[attr-defined]  # read by the permission test
     return signed
@@ -229,10 +252,14 @@ def as_user(source: Engine | Connection, signed: SignedIn) -> AuthUser:
 def _permitted(user: AuthUser, permission: Permission) -> AuthUser:
     """`user` if their role holds `permission`; 403 otherwise."""
     if not allows(user.role, permission):
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN, f"your role may not do this ({permission.value})"
-        )
+        raise _forbidden(permission)
     return user
+
+
+def _forbidden(permission: Permission) -> HTTPException:
+    return HTTPException(
+        status.HTTP_403_FORBIDDEN, f"your role may not do this ({permission.value})"
+    )
 
 
 def user_scope(user: AuthUser) -> Scope:
