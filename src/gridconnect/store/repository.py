@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, Text, bindparam, func, insert, text, update
@@ -93,7 +93,7 @@ _ALLOCATE_FIRST = (
 # and the rows added with it go in as one statement of data-modifying CTEs
 # (`_registration`), so the counter's lock is held for that statement and the commit.
 _NEXT_IDS = text(
-    "SELECT nextval(pg_get_serial_sequence('application', 'id')), "
+    f"SELECT nextval(pg_get_serial_sequence('{APPLICATION.name}', 'id')), "
     + ", ".join(
         f"ARRAY(SELECT nextval(pg_get_serial_sequence('{table.name}', 'id'))"
         f" FROM generate_series(1, :{count}))"
@@ -120,7 +120,7 @@ class RowToAdd:
 _Group = tuple[Table, list[dict[str, Any]]]
 
 
-@cache
+@lru_cache(maxsize=64)  # a shape per kind of application, in practice a handful
 def _registration(
     row_columns: tuple[str, ...], shape: tuple[tuple[Table, tuple[str, ...], int], ...]
 ) -> Any:
