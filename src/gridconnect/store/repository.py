@@ -358,7 +358,8 @@ class ApplicationRepository:
         }
         first = db.execute(_NEXT_IDS, counts).one()
         app.id = int(first[0])
-        for items, ids in zip((app.visits, app.documents, clocks, pauses), first[1:], strict=True):
+        children: tuple[list[Any], ...] = (app.visits, app.documents, clocks, pauses)
+        for items, ids in zip(children, first[1:], strict=True):
             for item, new_id in zip(items, ids, strict=True):
                 item.id = int(new_id)
         events, length, head = self._hashed(app, 0, GENESIS)

@@ -84,7 +84,9 @@ AppId = Annotated[int, Depends(_application_id)]
 Clerk = Annotated[AuthUser, Depends(require(Permission.REGISTER_APPLICATIONS))]
 Worker = Annotated[AuthUser, Depends(require(Permission.WORK_APPLICATIONS))]
 Reader = Annotated[AuthUser, Depends(require(Permission.READ_APPLICATIONS))]
+# Signed in, the user read later in the command's own thread hand-off (`as_user`).
 SignedClerk = Annotated[SignedIn, Depends(require_signed(Permission.REGISTER_APPLICATIONS))]
+SignedWorker = Annotated[SignedIn, Depends(require_signed(Permission.WORK_APPLICATIONS))]
 SignedReader = Annotated[SignedIn, Depends(require_signed(Permission.READ_APPLICATIONS))]
 JSON_ONLY = [Depends(require_json)]
 # What a stage action can be refused for, beyond the input and the lookup.
@@ -192,13 +194,16 @@ async def list_application_events(
 
 def _act(
     svc: Services,
-    user: AuthUser,
+    signed: SignedIn,
     application_id: int,
     action: str,
     body: ActionIn | None,
     reason_code: str | None = None,
     note: str | None = None,
 ) -> dict[str, Any]:
+    """A stage action in the request's one thread hand-off: the user (401, 403), then the
+    command."""
+    user = as_user(svc.engine, signed)
     app = perform(
         svc,
         application_id,
@@ -219,10 +224,10 @@ def _act(
     responses=errors(VersionConflict, InvalidTransition, MissingDocuments),
 )
 def advance_application(
-    application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
+    application_id: AppId, signed: SignedWorker, svc: ServicesDep, body: ActionIn | None = None
 ) -> dict[str, Any]:
     """Move to the next stage (all documents of this stage needed); the last one connects."""
-    return _act(svc, user, application_id, "advance", body)
+    return _act(svc, signed, application_id, "advance", body)
 
 
 @router.post(
@@ -232,10 +237,10 @@ def advance_application(
     responses=errors(VersionConflict, InvalidTransition, UnknownSuspensionReason),
 )
 def suspend_application(
-    application_id: AppId, body: SuspendIn, user: Worker, svc: ServicesDep
+    application_id: AppId, body: SuspendIn, signed: SignedWorker, svc: ServicesDep
 ) -> dict[str, Any]:
     """Suspend for a customer-side reason; the clocks pause."""
-    return _act(svc, user, application_id, "suspend", body, body.reason_code, body.note)
+    return _act(svc, signed, application_id, "suspend", body, body.reason_code, body.note)
 
 
 @router.post(
@@ -245,10 +250,10 @@ def suspend_application(
     responses=ACTION_ERRORS,
 )
 def resume_application(
-    application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
+    application_id: AppId, signed: SignedWorker, svc: ServicesDep, body: ActionIn | None = None
 ) -> dict[str, Any]:
     """Resume a suspended application; deadlines move out by the working days suspended."""
-    return _act(svc, user, application_id, "resume", body)
+    return _act(svc, signed, application_id, "resume", body)
 
 
 @router.post(
@@ -258,10 +263,10 @@ def resume_application(
     responses=ACTION_ERRORS,
 )
 def cancel_application(
-    application_id: AppId, user: Worker, svc: ServicesDep, body: CancelIn | None = None
+    application_id: AppId, signed: SignedWorker, svc: ServicesDep, body: CancelIn | None = None
 ) -> dict[str, Any]:
     """Cancel at the customer's request."""
-    return _act(svc, user, application_id, "cancel", body, note=body.note if body else None)
+    return _act(svc, signed, application_id, "cancel", body, note=body.note if body else None)
 
 
 @router.post(
@@ -271,10 +276,10 @@ def cancel_application(
     responses=ACTION_ERRORS,
 )
 def start_gov_approval(
-    application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
+    application_id: AppId, signed: SignedWorker, svc: ServicesDep, body: ActionIn | None = None
 ) -> dict[str, Any]:
     """Start the government approval of the connection works (its own clock)."""
-    return _act(svc, user, application_id, "start_gov_approval", body)
+    return _act(svc, signed, application_id, "start_gov_approval", body)
 
 
 @router.post(
@@ -284,10 +289,10 @@ def start_gov_approval(
     responses=ACTION_ERRORS,
 )
 def complete_gov_approval(
-    application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
+    application_id: AppId, signed: SignedWorker, svc: ServicesDep, body: ActionIn | None = None
 ) -> dict[str, Any]:
     """Record that the government approval is granted."""
-    return _act(svc, user, application_id, "complete_gov_approval", body)
+    return _act(svc, signed, application_id, "complete_gov_approval", body)
 
 
 @router.post(
@@ -297,10 +302,10 @@ def complete_gov_approval(
     responses=ACTION_ERRORS,
 )
 def missing_documents_notice(
-    application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
+    application_id: AppId, signed: SignedWorker, svc: ServicesDep, body: ActionIn | None = None
 ) -> dict[str, Any]:
     """Tell the customer once what is still needed (一次性告知); the acceptance clock stops."""
-    return _step(svc, user, application_id, body, notify_missing_documents)
+    return _step(svc, signed, application_id, body, notify_missing_documents)
 
 
 @router.post(
@@ -310,20 +315,21 @@ def missing_documents_notice(
     responses=ACTION_ERRORS,
 )
 def site_survey(
-    application_id: AppId, user: Worker, svc: ServicesDep, body: ActionIn | None = None
+    application_id: AppId, signed: SignedWorker, svc: ServicesDep, body: ActionIn | None = None
 ) -> dict[str, Any]:
     """Record the HV site survey (supply-plan stage); an on-site reply is due that day."""
-    return _step(svc, user, application_id, body, record_site_survey)
+    return _step(svc, signed, application_id, body, record_site_survey)
 
 
 def _step(
     svc: Services,
-    user: AuthUser,
+    signed: SignedIn,
     application_id: int,
     body: ActionIn | None,
     command: Callable[..., Application],
 ) -> dict[str, Any]:
-    """A step that takes nothing but the version the client read."""
+    """A step that takes nothing but the version the client read (the user read first)."""
+    user = as_user(svc.engine, signed)
     version = body.expected_version if body else None
     app = command(svc, application_id, user.username, user_scope(user), version)
     return view(svc, app)
