@@ -249,6 +249,11 @@ def as_user(source: Engine | Connection, signed: SignedIn) -> AuthUser:
     return _permitted(user, signed.permission)
 
 
+def user_of(source: Engine | Connection, who: AuthUser | SignedIn) -> AuthUser:
+    """`who` when its user was read already, else that user read now (`as_user`)."""
+    return as_user(source, who) if isinstance(who, SignedIn) else who
+
+
 def _permitted(user: AuthUser, permission: Permission) -> AuthUser:
     """`user` if their role holds `permission`; 403 otherwise."""
     if not allows(user.role, permission):

@@ -6,7 +6,15 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, status
 from starlette.concurrency import run_in_threadpool
 
-from gridconnect.api.auth import AuthUser, SignedIn, as_user, require, require_signed, user_scope
+from gridconnect.api.auth import (
+    AuthUser,
+    SignedIn,
+    as_user,
+    require,
+    require_signed,
+    user_of,
+    user_scope,
+)
 from gridconnect.api.content import require_json
 from gridconnect.api.deps import ServicesDep, SettingsDep
 from gridconnect.api.error_statuses import can_fail, errors
@@ -122,7 +130,7 @@ def _register_as(
     svc: Services, clerk: AuthUser | SignedIn, body: ApplicationCreate, secret: str
 ) -> Application:
     """The clerk (401, 403), their city (422), then the registration with its access code."""
-    user = as_user(svc.engine, clerk) if isinstance(clerk, SignedIn) else clerk
+    user = user_of(svc.engine, clerk)
     if body.city not in user.cities:
         raise InvalidInput(
             f"{body.city} is not one of your cities",

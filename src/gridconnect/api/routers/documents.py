@@ -12,10 +12,11 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from gridconnect.api.auth import SignedIn, as_user, user_scope
+from gridconnect.api.auth import AuthUser, SignedIn, as_user, user_of, user_scope
 from gridconnect.api.content import InvalidBody, MalformedJson, is_json, media_type, require_json
 from gridconnect.api.deps import ServicesDep
 from gridconnect.api.error_statuses import errors
+from gridconnect.api.point_reads import point_read
 from gridconnect.api.routers.applications import AppId, SignedWorker, view
 from gridconnect.api.schemas.applications import (
     ApplicationPublic,
@@ -142,8 +143,11 @@ async def upload_document(
     application_id: AppId, request: Request, signed: SignedWorker, svc: ServicesDep
 ) -> dict[str, Any]:
     """Record a document of the current stage: upload a file."""
+    # The user first: a signed-out or deactivated session is refused before its file is
+    # read and spooled.
+    user = await point_read(svc.engine, as_user, svc.engine, signed)
     document, version = await document_from(request)
-    app = await run_in_threadpool(_record_as, svc, signed, application_id, document, version)
+    app = await run_in_threadpool(_record_as, svc, user, application_id, document, version)
     return view(svc, app)  # CPU only: in the event loop, not a second hand-off
 
 
@@ -167,13 +171,13 @@ async def add_e_licence_document(
 
 def _record_as(
     svc: Services,
-    signed: SignedIn,
+    who: AuthUser | SignedIn,
     application_id: int,
     document: DocumentInput,
     version: int | None,
 ) -> Application:
     """The user (401, 403), then the document, in the request's one thread hand-off."""
-    user = as_user(svc.engine, signed)
+    user = user_of(svc.engine, who)
     return record_document(svc, application_id, document, user.username, user_scope(user), version)
 
 
