@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+import jwt
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
+
+from gridconnect.timesource import now
 
 SECRET = "test-secret-key-of-sufficient-length-0123456789"
 PASSWORD = "correct horse battery"
 PDF = b"%PDF-1.4\n% gridconnect test document\n"
+
+
+def bearer_of(secret: str, **claims: object) -> dict[str, str]:
+    """An Authorization header with a token signed by `secret` (user 1, generation 0,
+    valid an hour, unless `claims` says otherwise)."""
+    body = {"sub": "1", "gen": 0, "exp": now() + timedelta(hours=1), **claims}
+    return {"Authorization": f"Bearer {jwt.encode(body, secret, algorithm='HS256')}"}
 
 
 def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, str]:

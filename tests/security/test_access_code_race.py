@@ -4,6 +4,7 @@ PostgreSQL and SQLite): exactly five guesses are evaluated, every other one gets
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import text
@@ -21,14 +22,15 @@ SECRET = "race-test-secret-0123456789-0123456789"
 GUESSES = 30
 
 
-def test_thirty_parallel_wrong_codes_get_exactly_five_evaluated(services, engine):
-    app, _code = apply_online(services, new_application("lv_residential"), SECRET)
+def _guess_in_parallel(services, number: str, code_of: Callable[[int], str]) -> list[str]:
+    """GUESSES threads released together, guess i trying `code_of(i)`; what each was told:
+    "read" (the status), "evaluated" (a wrong code, answered 404) or "refused" (429)."""
     start = threading.Barrier(GUESSES)
 
     def guess(i: int) -> str:
         start.wait()
         try:
-            public_status(services, app.number, f"WRONG-{i:04d}", SECRET)
+            public_status(services, number, code_of(i), SECRET)
         except StatusNotFound:
             return "evaluated"
         except TooManyAttempts:
@@ -36,7 +38,12 @@ def test_thirty_parallel_wrong_codes_get_exactly_five_evaluated(services, engine
         return "read"
 
     with ThreadPoolExecutor(GUESSES) as pool:
-        answers = list(pool.map(guess, range(GUESSES)))
+        return list(pool.map(guess, range(GUESSES)))
+
+
+def test_thirty_parallel_wrong_codes_get_exactly_five_evaluated(services, engine):
+    app, _code = apply_online(services, new_application("lv_residential"), SECRET)
+    answers = _guess_in_parallel(services, app.number, lambda i: f"WRONG-{i:04d}")
     assert answers.count("evaluated") == MAX_WRONG_CODES
     assert answers.count("refused") == GUESSES - MAX_WRONG_CODES
     with engine.connect() as connection:
@@ -52,20 +59,9 @@ def test_the_right_code_among_parallel_wrong_ones_never_lets_a_sixth_guess_throu
     services, engine
 ):
     app, code = apply_online(services, new_application("lv_residential"), SECRET)
-    start = threading.Barrier(GUESSES)
-
-    def guess(i: int) -> str:
-        start.wait()
-        try:
-            public_status(services, app.number, code if i == 7 else f"WRONG-{i:04d}", SECRET)
-        except StatusNotFound:
-            return "evaluated"
-        except TooManyAttempts:
-            return "refused"
-        return "read"
-
-    with ThreadPoolExecutor(GUESSES) as pool:
-        answers = list(pool.map(guess, range(GUESSES)))
+    answers = _guess_in_parallel(
+        services, app.number, lambda i: code if i == 7 else f"WRONG-{i:04d}"
+    )
     # The right code is only compared while fewer than five wrong ones are recorded; once it
     # is, it counts for nothing. Either way no more than five wrong codes are evaluated.
     assert answers.count("evaluated") == MAX_WRONG_CODES

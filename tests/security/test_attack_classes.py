@@ -3,21 +3,13 @@ another company, forged, expired and oversized tokens, open redirects after sign
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import jwt
 import pytest
-from api_helpers import SECRET, sign_in
+from api_helpers import SECRET, bearer_of, sign_in
 from freezegun import freeze_time
 from page_helpers import post_form
 
 from factories import receive
-from gridconnect.timesource import now
-
-
-def _token(secret: str, **claims: object) -> dict[str, str]:
-    body = {"sub": "1", "gen": 0, "exp": now() + timedelta(hours=1), **claims}
-    return {"Authorization": f"Bearer {jwt.encode(body, secret, algorithm='HS256')}"}
 
 
 @pytest.mark.parametrize("reader", ["clerk_yl", "clerk_local"])
@@ -31,8 +23,9 @@ def test_another_citys_or_companys_clerk_cannot_read_or_act(client, staff, servi
 
 def test_a_token_signed_with_another_secret_or_none_is_refused(client, staff):
     admin_id = client.get("/api/v1/auth/me", headers=sign_in(client, "admin")).json()["id"]
-    assert client.get("/api/v1/users", headers=_token(SECRET, sub=str(admin_id))).status_code == 200
-    forged = _token("another-secret-of-sufficient-length-0000", sub=str(admin_id))
+    signed = bearer_of(SECRET, sub=str(admin_id))
+    assert client.get("/api/v1/users", headers=signed).status_code == 200
+    forged = bearer_of("another-secret-of-sufficient-length-0000", sub=str(admin_id))
     assert client.get("/api/v1/users", headers=forged).status_code == 401
     unsigned = jwt.encode({"sub": str(admin_id), "gen": 0}, key=None, algorithm="none")
     answer = client.get("/api/v1/users", headers={"Authorization": f"Bearer {unsigned}"})
@@ -48,7 +41,7 @@ def test_an_expired_token_is_refused(client, staff):
 
 @pytest.mark.parametrize("subject", ["2147483648", "99999999999999999999", "-1", "0", "x"])
 def test_a_signed_token_with_an_impossible_subject_is_401_not_500(client, staff, subject):
-    answer = client.get("/api/v1/auth/me", headers=_token(SECRET, sub=subject))
+    answer = client.get("/api/v1/auth/me", headers=bearer_of(SECRET, sub=subject))
     assert answer.status_code == 401
     assert answer.json()["code"] == "not_authenticated"
 

@@ -3,20 +3,10 @@ told 403 before its request's body is looked at, and the user's own row decides 
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-import jwt
-from api_helpers import SECRET, lv_body
+from api_helpers import SECRET, bearer_of, lv_body
 from freezegun import freeze_time
 
-from gridconnect.timesource import now
-
 APPS = "/api/v1/applications"
-
-
-def _bearer(user_id: int, **claims: object) -> dict[str, str]:
-    body = {"sub": str(user_id), "gen": 0, "exp": now() + timedelta(hours=1), **claims}
-    return {"Authorization": f"Bearer {jwt.encode(body, SECRET, algorithm='HS256')}"}
 
 
 def _id_of(client, headers) -> int:
@@ -34,7 +24,7 @@ def test_a_role_without_the_permission_is_refused_before_its_body_is_checked(cli
 def test_a_token_naming_a_role_the_user_does_not_have_grants_nothing(client, as_user):
     # Signed with the service's own key: what a leaked key or a bug in issuing would give.
     supervisor_id = _id_of(client, as_user("supervisor_xa"))
-    claims_clerk = _bearer(supervisor_id, role="clerk")
+    claims_clerk = bearer_of(SECRET, sub=str(supervisor_id), role="clerk")
     answer = client.post(APPS, json=lv_body(), headers=claims_clerk)
     assert answer.status_code == 403
     assert client.get(f"{APPS}?limit=1", headers=as_user("clerk_xa")).json()["total"] == 0
@@ -44,5 +34,7 @@ def test_a_token_naming_a_role_the_user_does_not_have_grants_nothing(client, as_
 def test_a_token_issued_before_tokens_named_the_role_still_works(client, as_user):
     clerk_id = _id_of(client, as_user("clerk_xa"))
     supervisor_id = _id_of(client, as_user("supervisor_xa"))
-    assert client.post(APPS, json=lv_body(), headers=_bearer(clerk_id)).status_code == 201
-    assert client.post(APPS, json=lv_body(), headers=_bearer(supervisor_id)).status_code == 403
+    without_role = bearer_of(SECRET, sub=str(clerk_id))
+    assert client.post(APPS, json=lv_body(), headers=without_role).status_code == 201
+    without_role = bearer_of(SECRET, sub=str(supervisor_id))
+    assert client.post(APPS, json=lv_body(), headers=without_role).status_code == 403
