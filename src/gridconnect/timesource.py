@@ -26,8 +26,12 @@ def as_utc(moment: datetime) -> datetime:
 
 
 def local_date(moment: datetime) -> date:
-    """The Asia/Shanghai calendar date of an instant."""
-    return as_utc(moment).astimezone(SHANGHAI).date()
+    """The Asia/Shanghai calendar date of an instant (naive values taken as UTC)."""
+    # An aware instant converts to Shanghai directly: the same date as through UTC, one
+    # conversion fewer (views read some hundreds of dates per page).
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(SHANGHAI).date()
 
 
 def today() -> date:

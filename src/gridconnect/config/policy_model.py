@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from gridconnect.config import conditions as rule_conditions
@@ -63,12 +64,13 @@ class StageSpec:
     #: whitelisted codes asked for only where they apply (the whitelist is a maximum)
     where_applicable: frozenset[str] = frozenset()
 
-    @property
+    # Cached: a view asks for them on every application of a page (the spec is frozen).
+    @cached_property
     def required(self) -> tuple[DocumentType, ...]:
         """Documents every customer provides at this stage (须提供)."""
         return tuple(d for d in self.documents if d.code not in self.where_applicable)
 
-    @property
+    @cached_property
     def if_applicable(self) -> tuple[DocumentType, ...]:
         """Documents provided only where they apply (如适用)."""
         return tuple(d for d in self.documents if d.code in self.where_applicable)

@@ -73,38 +73,50 @@ def stages_view(policy: Policy, app: Application) -> list[dict[str, Any]]:
     return result
 
 
-def notice_view(policy: Policy, app: Application) -> dict[str, Any]:
-    """The one-time notice (一次性告知): what is required (须提供), what may be (如适用)."""
+def notice_view(
+    policy: Policy,
+    app: Application,
+    required: list[str] | None = None,
+    undecided: list[str] | None = None,
+) -> dict[str, Any]:
+    """The one-time notice (一次性告知): what is required (须提供), what may be (如适用).
+    `required` and `undecided`: the codes, where the caller has them already."""
+    if required is None:
+        required = flow.required_missing(policy, app)
+    if undecided is None:
+        undecided = flow.undecided_if_applicable(policy, app)
     return {
         "missing_documents": [
-            {"doc_type": code, "name": policy.document_name(code)}
-            for code in flow.required_missing(policy, app)
+            {"doc_type": code, "name": policy.document_name(code)} for code in required
         ],
         "documents_if_applicable": [
-            {"doc_type": code, "name": policy.document_name(code)}
-            for code in flow.undecided_if_applicable(policy, app)
+            {"doc_type": code, "name": policy.document_name(code)} for code in undecided
         ],
     }
 
 
-def not_applicable_view(policy: Policy, app: Application) -> list[dict[str, Any]]:
-    """Documents recorded as not applicable to this customer, with the reason shown to them."""
+def not_applicable_view(
+    policy: Policy, app: Application, with_stage: bool = True
+) -> list[dict[str, Any]]:
+    """Documents recorded as not applicable to this customer, with the reason shown to them
+    (and the stage they belong to: the customer's status shows it, the staff view not)."""
     result = []
     for d in app.documents:
         if d.source != NOT_APPLICABLE:
             continue
         reason = policy.not_applicable_reason(d.reference or "")
-        result.append(
-            {
-                "doc_type": d.doc_type,
-                "name": policy.document_name(d.doc_type),
-                "stage": d.stage,
-                "reason_code": d.reference or "",
-                "reason": reason.name if reason else d.reference or "",
-                "recorded_by": d.recorded_by,
-                "recorded_at": _iso(d.recorded_at),
-            }
-        )
+        shown = {
+            "doc_type": d.doc_type,
+            "name": policy.document_name(d.doc_type),
+            "stage": d.stage,
+            "reason_code": d.reference or "",
+            "reason": reason.name if reason else d.reference or "",
+            "recorded_by": d.recorded_by,
+            "recorded_at": _iso(d.recorded_at),
+        }
+        if not with_stage:
+            del shown["stage"]
+        result.append(shown)
     return result
 
 
@@ -112,6 +124,9 @@ def application_view(
     policy: Policy, calendar: WorkingCalendar, app: Application, now: datetime
 ) -> dict[str, Any]:
     """Every field of an application as the API returns it."""
+    # The notice's two lists also decide the allowed actions: found once for both.
+    required = flow.required_missing(policy, app)
+    undecided = flow.undecided_if_applicable(policy, app)
     return {
         "id": app.id,
         "number": app.number,
@@ -160,11 +175,11 @@ def application_view(
             for d in app.documents
             if d.source != NOT_APPLICABLE
         ],
-        **notice_view(policy, app),
-        "not_applicable_documents": not_applicable_view(policy, app),
+        **notice_view(policy, app, required, undecided),
+        "not_applicable_documents": not_applicable_view(policy, app, with_stage=False),
         "stalled_since": _iso(app.stalled_since),
         "site_surveyed_at": _iso(app.site_surveyed_at),
-        "allowed_actions": flow.actions(policy, app),
+        "allowed_actions": flow.actions(policy, app, required + undecided),
         "clocks": [clock_view(calendar, c, now) for c in app.clocks],
         "unconfigured_clocks": flow.unconfigured_clocks(policy, app),
     }

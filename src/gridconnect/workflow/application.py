@@ -119,11 +119,14 @@ def cursor(policy: Policy, application: Application) -> StageCursor:
     )
 
 
-def actions(policy: Policy, application: Application) -> list[Action]:
-    """What may be done to the application now, as its machine says."""
-    return actions_now(
-        application, policy.stage_codes(application.kind), missing_documents(policy, application)
-    )
+def actions(
+    policy: Policy, application: Application, missing: list[str] | None = None
+) -> list[Action]:
+    """What may be done to the application now, as its machine says (`missing`: its
+    `missing_documents`, where the caller has them already)."""
+    if missing is None:
+        missing = missing_documents(policy, application)
+    return actions_now(application, policy.stage_codes(application.kind), missing)
 
 
 def unconfigured_clocks(policy: Policy, application: Application) -> list[str]:

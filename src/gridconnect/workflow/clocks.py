@@ -176,19 +176,24 @@ class ClockReading:
 def read_clock(calendar: WorkingCalendar, clock: Clock, at: datetime) -> ClockReading:
     """Working days left and elapsed (working and calendar days side by side)."""
     due_date = local_date(clock.due_at - timedelta(seconds=1))
-    end = clock.stopped_at or at
-    if clock.paused_at is not None:
-        end = min(end, clock.paused_at)
-    start_date, end_date = local_date(clock.started_at), local_date(end)
+    start_date = local_date(clock.started_at)
+    # The local date of the stop, or of `at` while the clock has not stopped: each date
+    # converted once (a list page reads some hundreds of clocks).
+    stop_date = local_date(clock.stopped_at or at)
+    if clock.paused_at is None:
+        end_date = reference = stop_date
+    else:
+        pause_date = local_date(clock.paused_at)
+        end_date = min(stop_date, pause_date)
+        reference = stop_date if clock.stopped_at is not None else pause_date
     elapsed = calendar.working_days_between(start_date, end_date)
     # Working days already paused are the customer's, not the utility's.
     elapsed_wd = max(elapsed.value - clock.paused_working_days, 0)
-    reference = local_date(clock.stopped_at or clock.paused_at or at)
     left = calendar.working_days_between(reference, due_date)
     return ClockReading(
         due_date=due_date.isoformat(),
         working_days_left=left.value,
         elapsed_working_days=elapsed_wd,
-        elapsed_calendar_days=(local_date(clock.stopped_at or at) - start_date).days,
+        elapsed_calendar_days=(stop_date - start_date).days,
         provisional=clock.provisional or left.provisional,
     )

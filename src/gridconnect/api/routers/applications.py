@@ -5,6 +5,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, status
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 
 from gridconnect.api.auth import (
     AuthUser,
@@ -19,7 +20,7 @@ from gridconnect.api.content import require_json
 from gridconnect.api.deps import ServicesDep, SettingsDep
 from gridconnect.api.error_statuses import can_fail, errors
 from gridconnect.api.permissions import Permission
-from gridconnect.api.point_reads import point_read, reads_inline
+from gridconnect.api.point_reads import on_page_thread, point_read, reads_inline
 from gridconnect.api.schemas.applications import (
     ActionIn,
     ApplicationCreate,
@@ -29,6 +30,7 @@ from gridconnect.api.schemas.applications import (
     EventOut,
     SuspendIn,
 )
+from gridconnect.api.shaped import shaped_json
 from gridconnect.errors import InvalidInput, NotFound
 from gridconnect.services.applications import (
     notify_missing_documents,
@@ -44,6 +46,7 @@ from gridconnect.services.listing import (
     find_page,
     page_views,
 )
+from gridconnect.services.listing import list_applications as list_page
 from gridconnect.services.selfservice.codes import receive_in_hall
 from gridconnect.services.views import application_view
 from gridconnect.store.reading import read_application as read_one
@@ -160,27 +163,31 @@ async def list_applications(
     ] = "newest",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> dict[str, Any]:
+) -> Response:
     """Applications in your company and cities, filtered, sorted and paginated."""
     filters = Filters(
         stage=stage, city=city, status=status_, clock_state=clock_state, number=number
     )
-    # The database work in the thread pool; the views (CPU only) in the event loop, where
-    # they do not contend for the GIL with the threads' reads.
-    page, total = await run_in_threadpool(
-        find_page, svc, user_scope(user), filters, sort, limit, offset
-    )
-    items = page_views(svc, page)
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    scope = user_scope(user)
+    if reads_inline(svc.engine):
+        # SQLite: the page and its views in one hand-off, on a thread of their own (see
+        # `on_page_thread`).
+        items, total = await on_page_thread(list_page, svc, scope, filters, sort, limit, offset)
+    else:
+        # PostgreSQL: the database work in the thread pool; the views (CPU only) in the
+        # event loop, where they do not contend for the GIL with the threads' reads.
+        page, total = await run_in_threadpool(find_page, svc, scope, filters, sort, limit, offset)
+        items = page_views(svc, page)
+    return shaped_json({"items": items, "total": total, "limit": limit, "offset": offset})
 
 
 @router.get("/{application_id}", response_model=ApplicationPublic)
 async def read_application(
     application_id: AppId, signed: SignedReader, svc: ServicesDep
-) -> dict[str, Any]:
+) -> Response:
     """One application with its stages, documents, missing documents, actions and clocks."""
     app = await point_read(svc.engine, _read_as, svc, signed, application_id)
-    return view(svc, app)
+    return shaped_json(view(svc, app))
 
 
 def _read_as(svc: Services, signed: SignedIn, application_id: int) -> Application:
