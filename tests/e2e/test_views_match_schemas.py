@@ -1,15 +1,15 @@
 """Application views go out without FastAPI's response check (`api/shaped.py`): this pins
 that nothing changed by it. For applications of every shape (LV and HV, documents uploaded,
 by e-licence and recorded not applicable, suspended and resumed, cancelled, connected,
-several stages behind them), the bytes of a single read and of list pages in every sort
-are the bytes the checked model gives: no field more or less, none of another type, none
-in another order."""
+several stages behind them), the bytes of a single read, of list pages in every sort and
+of the answers to a registration, a document and a stage action are the bytes the checked
+model gives: no field more or less, none of another type, none in another order."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from api_helpers import lv_body
+from api_helpers import hv_body, lv_body
 from freezegun import freeze_time
 from pydantic import BaseModel
 from test_not_applicable_http import apply_hv, mark, staff_id
@@ -72,4 +72,26 @@ def test_reads_and_pages_are_the_bytes_the_checked_models_give(
     for item in items:
         response = client.get(f"{APPS}/{item['id']}", headers=clerk)
         assert response.status_code == 200
+        assert response.content == _as_checked(ApplicationPublic, response.content)
+
+
+def test_the_answers_to_writes_are_the_bytes_the_checked_model_gives(
+    client: Any, as_user: Any
+) -> None:
+    clerk = as_user("clerk_xa")
+    created = client.post(APPS, json=hv_body(), headers=clerk)
+    assert created.status_code == 201
+    app = created.json()
+    url = f"{APPS}/{app['id']}"
+    documented = client.post(
+        f"{url}/documents/e-licence",
+        json={"doc_type": "identity_document", "source": "e_license", "reference": "EL-1"},
+        headers=clerk,
+    )
+    assert documented.status_code == 201, documented.text
+    suspended = client.post(
+        f"{url}/suspend", json={"reason_code": "customer_requested_wait"}, headers=clerk
+    )
+    assert suspended.status_code == 200, suspended.text
+    for response in (created, documented, suspended):
         assert response.content == _as_checked(ApplicationPublic, response.content)

@@ -104,8 +104,9 @@ JSON_ONLY = [Depends(require_json)]
 ACTION_ERRORS = errors(VersionConflict, InvalidTransition)
 
 
-def view(svc: Services, app: Application) -> dict[str, Any]:
-    return application_view(svc.policy, svc.calendar, app, svc.now())
+def view(svc: Services, app: Application, status_code: int = status.HTTP_200_OK) -> Response:
+    """The application as the API shows it (`ApplicationPublic`), sent as built (`shaped`)."""
+    return shaped_json(application_view(svc.policy, svc.calendar, app, svc.now()), status_code)
 
 
 @router.post(
@@ -117,7 +118,7 @@ def view(svc: Services, app: Application) -> dict[str, Any]:
 )
 async def create_application(
     body: ApplicationCreate, signed: SignedClerk, svc: ServicesDep, settings: SettingsDep
-) -> dict[str, Any]:
+) -> Response:
     """Register an application received at the service hall (company from the clerk); its
     access code goes to the customer's phone (the receipt page shows it once)."""
     secret = settings.signing_secret()
@@ -126,7 +127,7 @@ async def create_application(
     # SQLite, where a point read is cheaper in the event loop than in a thread, before it.
     clerk = as_user(svc.engine, signed) if reads_inline(svc.engine) else signed
     app = await run_in_threadpool(_register_as, svc, clerk, body, secret)
-    return view(svc, app)  # the view (CPU only) and the response check in the event loop
+    return view(svc, app, status.HTTP_201_CREATED)  # the view (CPU only) in the event loop
 
 
 def _register_as(
@@ -187,7 +188,7 @@ async def read_application(
 ) -> Response:
     """One application with its stages, documents, missing documents, actions and clocks."""
     app = await point_read(svc.engine, _read_as, svc, signed, application_id)
-    return shaped_json(view(svc, app))
+    return view(svc, app)
 
 
 def _read_as(svc: Services, signed: SignedIn, application_id: int) -> Application:
@@ -215,7 +216,7 @@ def _act(
     body: ActionIn | None,
     reason_code: str | None = None,
     note: str | None = None,
-) -> dict[str, Any]:
+) -> Response:
     """A stage action in the request's one thread hand-off: the user (401, 403), then the
     command."""
     user = as_user(svc.engine, signed)
@@ -240,7 +241,7 @@ def _act(
 )
 def advance_application(
     application_id: AppId, signed: SignedWorker, svc: ServicesDep, body: ActionIn | None = None
-) -> dict[str, Any]:
+) -> Response:
     """Move to the next stage (all documents of this stage needed); the last one connects."""
     return _act(svc, signed, application_id, "advance", body)
 
@@ -253,7 +254,7 @@ def advance_application(
 )
 def suspend_application(
     application_id: AppId, body: SuspendIn, signed: SignedWorker, svc: ServicesDep
-) -> dict[str, Any]:
+) -> Response:
     """Suspend for a customer-side reason; the clocks pause."""
     return _act(svc, signed, application_id, "suspend", body, body.reason_code, body.note)
 
@@ -266,7 +267,7 @@ def suspend_application(
 )
 def resume_application(
     application_id: AppId, signed: SignedWorker, svc: ServicesDep, body: ActionIn | None = None
-) -> dict[str, Any]:
+) -> Response:
     """Resume a suspended application; deadlines move out by the working days suspended."""
     return _act(svc, signed, application_id, "resume", body)
 
@@ -279,7 +280,7 @@ def resume_application(
 )
 def cancel_application(
     application_id: AppId, signed: SignedWorker, svc: ServicesDep, body: CancelIn | None = None
-) -> dict[str, Any]:
+) -> Response:
     """Cancel at the customer's request."""
     return _act(svc, signed, application_id, "cancel", body, note=body.note if body else None)
 
@@ -292,7 +293,7 @@ def cancel_application(
 )
 def start_gov_approval(
     application_id: AppId, signed: SignedWorker, svc: ServicesDep, body: ActionIn | None = None
-) -> dict[str, Any]:
+) -> Response:
     """Start the government approval of the connection works (its own clock)."""
     return _act(svc, signed, application_id, "start_gov_approval", body)
 
@@ -305,7 +306,7 @@ def start_gov_approval(
 )
 def complete_gov_approval(
     application_id: AppId, signed: SignedWorker, svc: ServicesDep, body: ActionIn | None = None
-) -> dict[str, Any]:
+) -> Response:
     """Record that the government approval is granted."""
     return _act(svc, signed, application_id, "complete_gov_approval", body)
 
@@ -318,7 +319,7 @@ def complete_gov_approval(
 )
 def missing_documents_notice(
     application_id: AppId, signed: SignedWorker, svc: ServicesDep, body: ActionIn | None = None
-) -> dict[str, Any]:
+) -> Response:
     """Tell the customer once what is still needed (一次性告知); the acceptance clock stops."""
     return _step(svc, signed, application_id, body, notify_missing_documents)
 
@@ -331,7 +332,7 @@ def missing_documents_notice(
 )
 def site_survey(
     application_id: AppId, signed: SignedWorker, svc: ServicesDep, body: ActionIn | None = None
-) -> dict[str, Any]:
+) -> Response:
     """Record the HV site survey (supply-plan stage); an on-site reply is due that day."""
     return _step(svc, signed, application_id, body, record_site_survey)
 
@@ -342,7 +343,7 @@ def _step(
     application_id: int,
     body: ActionIn | None,
     command: Callable[..., Application],
-) -> dict[str, Any]:
+) -> Response:
     """A step that takes nothing but the version the client read (the user read first)."""
     user = as_user(svc.engine, signed)
     version = body.expected_version if body else None

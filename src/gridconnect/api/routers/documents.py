@@ -5,12 +5,11 @@ Each format has its own operation in the OpenAPI description (`upload_document`,
 JSON body too, as it always did.
 """
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.responses import Response
 
 from gridconnect.api.auth import AuthUser, SignedIn, as_user, user_of, user_scope
 from gridconnect.api.content import InvalidBody, MalformedJson, is_json, media_type, require_json
@@ -141,14 +140,14 @@ async def document_from(request: Request) -> tuple[DocumentInput, int | None]:
 )
 async def upload_document(
     application_id: AppId, request: Request, signed: SignedWorker, svc: ServicesDep
-) -> dict[str, Any]:
+) -> Response:
     """Record a document of the current stage: upload a file."""
     # The user first: a signed-out or deactivated session is refused before its file is
     # read and spooled.
     user = await point_read(svc.engine, as_user, svc.engine, signed)
     document, version = await document_from(request)
     app = await run_in_threadpool(_record_as, svc, user, application_id, document, version)
-    return view(svc, app)  # CPU only: in the event loop, not a second hand-off
+    return view(svc, app, status.HTTP_201_CREATED)  # CPU only: in the event loop
 
 
 @router.post(
@@ -160,13 +159,13 @@ async def upload_document(
 )
 async def add_e_licence_document(
     application_id: AppId, body: ELicenseDocumentIn, signed: SignedWorker, svc: ServicesDep
-) -> dict[str, Any]:
+) -> Response:
     """Record a document of the current stage as an e-licence from the government platform."""
     document = DocumentInput(body.doc_type, "e_license", reference=body.reference)
     app = await run_in_threadpool(
         _record_as, svc, signed, application_id, document, body.expected_version
     )
-    return view(svc, app)
+    return view(svc, app, status.HTTP_201_CREATED)
 
 
 def _record_as(
@@ -196,7 +195,7 @@ def _record_as(
 )
 def mark_not_applicable(
     application_id: AppId, body: NotApplicableIn, signed: SignedWorker, svc: ServicesDep
-) -> dict[str, Any]:
+) -> Response:
     """Record a where-applicable document as not applicable, with a reason from the policy."""
     user = as_user(svc.engine, signed)
     app = record_not_applicable(
@@ -209,4 +208,4 @@ def mark_not_applicable(
         scope=user_scope(user),
         expected_version=body.expected_version,
     )
-    return view(svc, app)
+    return view(svc, app, status.HTTP_201_CREATED)

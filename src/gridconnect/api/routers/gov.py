@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi import Path as Path_
 from pydantic import BaseModel, ValidationError
+from starlette.responses import Response
 
 from gridconnect.api.auth import AuthUser, require, user_scope
 from gridconnect.api.content import InvalidBody, MalformedJson
@@ -219,7 +220,7 @@ def verify_licence(application_id: AppId, body: LicenceIn, user: Worker, svc: Se
 )
 def attach_pulled_licences(
     application_id: AppId, body: PullIn, user: Worker, svc: ServicesDep
-) -> dict[str, Any]:
+) -> Response:
     """Pull the applicant's e-licences by certificate number and attach them in one step."""
     app, _ = attach_licences(
         svc,
@@ -287,7 +288,7 @@ def draft_gov_lead(lead_id: LeadId, user: Reader, svc: ServicesDep) -> dict[str,
 )
 def convert_gov_lead(
     lead_id: LeadId, body: ApplicationCreate, user: Clerk, svc: ServicesDep, settings: SettingsDep
-) -> dict[str, Any]:
+) -> Response:
     """Turn the lead into an application in one step (the lead is converted with it)."""
     if body.city not in user.cities:
         raise InvalidInput(
@@ -303,7 +304,7 @@ def convert_gov_lead(
         settings.signing_secret(),
         user_scope(user),
     )
-    return view(svc, app)
+    return view(svc, app, status.HTTP_201_CREATED)
 
 
 @router.post(
