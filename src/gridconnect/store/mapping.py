@@ -96,15 +96,6 @@ PAUSE_COLUMNS = ("id", *PAUSE_FIELDS)
 CLOCK_COLUMNS = ("id", "state", *CLOCK_FIELDS)
 
 
-def _values(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
-    """`names` of a row. A Core row (the read paths) is read through one mapping view: its
-    attribute access cost four times as much, and a page reads some thousands of values."""
-    if isinstance(row, Row):
-        mapping = row._mapping
-        return {name: mapping[name] for name in names}
-    return {name: getattr(row, name) for name in names}
-
-
 def application_from_rows(
     row: ApplicationRow,
     visits: list[StageVisitRow],
@@ -112,7 +103,7 @@ def application_from_rows(
     clocks: list[ClockRow],
     pauses: list[ClockPauseRow],
 ) -> Application:
-    values = _values(row, APPLICATION_COLUMNS)
+    values = field_values(row, APPLICATION_COLUMNS)
     app = Application(
         kind=Kind(values.pop("kind")),
         status=Status(values.pop("status")),
@@ -124,19 +115,21 @@ def application_from_rows(
         **values,
     )
     app.visits = sorted(
-        (StageVisit(**_values(v, VISIT_COLUMNS)) for v in visits), key=lambda v: v.position
+        (StageVisit(**field_values(v, VISIT_COLUMNS)) for v in visits), key=lambda v: v.position
     )
     app.documents = sorted(
-        (Document(**_values(d, DOCUMENT_COLUMNS)) for d in documents), key=lambda d: d.id or 0
+        (Document(**field_values(d, DOCUMENT_COLUMNS)) for d in documents), key=lambda d: d.id or 0
     )
     pauses_by_clock: dict[int, list[ClockPause]] = {}
     for p in sorted(pauses, key=lambda p: p.id or 0):
-        pauses_by_clock.setdefault(p.clock_id, []).append(ClockPause(**_values(p, PAUSE_COLUMNS)))
+        pauses_by_clock.setdefault(p.clock_id, []).append(
+            ClockPause(**field_values(p, PAUSE_COLUMNS))
+        )
     built = []
     for c in clocks:
-        values = _values(c, CLOCK_COLUMNS)
-        values["state"] = ClockState(values["state"])
-        built.append(Clock(pauses=pauses_by_clock.get(values["id"] or 0, []), **values))
+        clock = field_values(c, CLOCK_COLUMNS)
+        clock["state"] = ClockState(clock["state"])
+        built.append(Clock(pauses=pauses_by_clock.get(clock["id"] or 0, []), **clock))
     app.clocks = sorted(built, key=lambda c: c.id or 0)
     return app
 
@@ -161,6 +154,12 @@ def clock_values(clock: Clock) -> dict[str, Any]:
 
 
 def field_values(source: object, names: tuple[str, ...]) -> dict[str, Any]:
+    """`names` of a Core row, an ORM row or a domain object. A Core row (the read paths) is
+    read through one mapping view: its attribute access cost four times as much, and a
+    page of a list reads some thousands of values."""
+    if isinstance(source, Row):
+        mapping = source._mapping
+        return {name: mapping[name] for name in names}
     return {name: getattr(source, name) for name in names}
 
 
