@@ -19,7 +19,7 @@ from gridconnect.calendar import WorkingCalendar
 from gridconnect.config.policy_model import Policy
 from gridconnect.services.context import Services
 from gridconnect.store.files import FileStore
-from gridconnect.store.repository import RowToAdd
+from gridconnect.store.repository import RowToAdd, application_number
 from gridconnect.timesource import local_date
 from gridconnect.workflow.errors import VersionConflict
 from gridconnect.workflow.model import Application, DomainEvent
@@ -53,7 +53,7 @@ class FakeRepository:
         year = local_date(app.received_at).year
         serial = self.pending.serials.get((app.company, year), 0) + 1
         self.pending.serials[(app.company, year)] = serial
-        app.number = f"{app.company.upper()}-{year}-{serial:06d}"
+        app.number = application_number(app.company, year, serial)
         app.id = len(self.pending.applications) + 1
         self.pending.rows += [row.model(**row.values, application_id=app.id) for row in with_rows]
         self._store(app)

@@ -107,6 +107,17 @@ _NEXT_IDS = text(
 )
 
 
+def number_prefix(company: str, year: int) -> str:
+    """How the numbers of a company's applications of a year begin: `SGCC-2026-`."""
+    return f"{company.upper()}-{year}-"
+
+
+def application_number(company: str, year: int, serial: int) -> str:
+    """`SGCC-2026-000211`: the prefix and the serial, at least six digits (PostgreSQL's
+    registration statement pads it the same way)."""
+    return f"{number_prefix(company, year)}{serial:06d}"
+
+
 @dataclass(frozen=True)
 class RowToAdd:
     """A row registered with a new application, in the same statement on PostgreSQL (its
@@ -318,13 +329,13 @@ class ApplicationRepository:
         hashed first and the row goes in already anchored to its chain: no UPDATE after,
         and nothing to read, a new chain starting at the genesis hash."""
         year = local_date(app.received_at).year
-        prefix = f"{app.company.upper()}-{year}-"
         if self._db.dialect.name == "postgresql":
+            prefix = number_prefix(app.company, year)
             self._add_in_one_statement(app, year, prefix, access_code_hash, with_rows)
             return
         # SQLite: one statement takes the number and the id, then one insert per table.
         serial, app.id = self._allocate_first(app.company, year)
-        app.number = f"{prefix}{serial:06d}"
+        app.number = application_number(app.company, year, serial)
         events, length, head = self._hashed(app, 0, GENESIS)
         values = self._row_values(app, year, access_code_hash, length, head)
         values.update(serial=serial)
