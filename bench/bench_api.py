@@ -8,17 +8,21 @@ Run by hand (wrk from Debian: `apt-get install wrk`):
 
 Seeds `--applications` (1,020) applications as `bench_pages.py` does, then serves the
 product (`gridconnect.api.app:create_app`) and the bare baseline (`bench/baseline_api.py`:
-one SELECT, or one insert and commit) with uvicorn, and loads each target for `--seconds`
-per round, every target once per round, `--rounds` rounds (interleaved, so a change in the
-machine's load touches every target alike). Prints requests per second, p50 and p99 (the
-median over the rounds), the ratios the issue sets targets for, and the load average;
+one SELECT, one insert and commit, and the floors of a list and a registration) with
+uvicorn, and loads each target for `--seconds` per round, every target once per round,
+`--rounds` rounds (interleaved, so a change in the machine's load touches every target
+alike). Prints requests per second, p50 and p99 (the
+median over the rounds), the ratios the targets are set in, and the load average;
 `--write` appends the table and the command to docs/benchmarks.md. With `--workers N` (N > 1)
 a one-worker copy of the app is loaded in the same rounds (`read_1_worker`) for the ratio.
 
 Targets: `bare_read` GET one row; `read` GET /api/v1/applications/{id} as a clerk;
-`public` the customer's status read with its access code; `list` GET /api/v1/applications
-(50 a page); `bare_write` one insert and commit; `write` POST /api/v1/applications (register
-one application: the row, its stage visit, its clocks and its audit event in one commit).
+`public` the customer's status read with its access code; `bare_list` the least a list of 50
+must do (the page's rows and their children, sent as stored: nothing computed, no sign-in),
+the list target's floor; `list` GET /api/v1/applications (50 a page); `bare_write` one
+insert and commit; `bare_registration` the rows a registration writes, as constants, in one
+commit (the write target's floor); `write` POST /api/v1/applications (register one
+application: the row, its stage visit, its clocks and its audit event in one commit).
 """
 
 from __future__ import annotations
@@ -58,7 +62,16 @@ from gridconnect.workflow.model import CITIES
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "bench-secret-0123456789-abcdefghijklmnopqrstuv"
 ACCESS_CODE = "ABCD-EFGH-JKLM-NPQR"
-TARGETS = ("bare_read", "read", "public", "list", "bare_write", "write")
+TARGETS = (
+    "bare_read",
+    "read",
+    "public",
+    "bare_list",
+    "list",
+    "bare_write",
+    "bare_registration",
+    "write",
+)
 NEW_APPLICATION = {
     "kind": "lv_residential",
     "customer": {"name": "赵六", "phone": "13800138000", "id_number": "610102199001011234"},
@@ -228,8 +241,12 @@ def main() -> None:
                 f"{api}/api/v1/public/applications/{number}",
                 {"X-Access-Code": ACCESS_CODE},
             ),
+            "bare_list": Target("bare_list", f"{bare}/bare/applications?limit=50", {}),
             "list": Target("list", f"{api}/api/v1/applications?limit=50", clerk),
             "bare_write": Target("bare_write", f"{bare}/bare/writes", {}, body=""),
+            "bare_registration": Target(
+                "bare_registration", f"{bare}/bare/registrations", {}, body=""
+            ),
             "write": Target(
                 "write",
                 f"{api}/api/v1/applications",
@@ -276,8 +293,10 @@ def report(args: argparse.Namespace, url: str, chosen: list[Target]) -> None:
         pairs = {
             "read": [("bare_read", "rps"), ("read_1_worker", "rps")],
             "public": [("bare_read", "rps")],
-            "write": [("bare_write", "rps")],
+            "write": [("bare_write", "rps"), ("bare_registration", "rps")],
+            "bare_registration": [("bare_write", "rps")],
             "list": [("read", "p50_ms")],
+            "bare_list": [("read", "p50_ms")],
         }
         shown = []
         for other, attr in pairs.get(name, []):
