@@ -28,25 +28,18 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from gridconnect.store.db import make_engine
 from gridconnect.store.gov_tables import GovApprovalRow
-from gridconnect.store.tables import (
-    ApplicationRow,
-    ClockPauseRow,
-    ClockRow,
-    DocumentRow,
-    EventRow,
-    NumberCounterRow,
-    StageVisitRow,
+from gridconnect.store.repository import (
+    APPLICATION,
+    CLOCKS,
+    COUNTERS,
+    DOCUMENTS,
+    EVENTS,
+    PAUSES,
+    VISITS,
 )
 
 engine = make_engine(os.environ["GRIDCONNECT_DATABASE_URL"])
-application = ApplicationRow.__table__  # type: ignore[attr-defined]
-visit = StageVisitRow.__table__  # type: ignore[attr-defined]
-document = DocumentRow.__table__  # type: ignore[attr-defined]
-clock = ClockRow.__table__  # type: ignore[attr-defined]
-pause = ClockPauseRow.__table__  # type: ignore[attr-defined]
-event = EventRow.__table__  # type: ignore[attr-defined]
-counter = NumberCounterRow.__table__  # type: ignore[attr-defined]
-approval = GovApprovalRow.__table__  # type: ignore[attr-defined]
+APPROVALS = GovApprovalRow.__table__  # type: ignore[attr-defined]
 scratch = MetaData()
 bare_write = Table(
     "bench_bare_write",
@@ -63,7 +56,7 @@ app = FastAPI()
 @app.get("/bare/applications/{application_id}")
 def bare_read(application_id: int) -> dict[str, Any]:
     with engine.connect() as db:
-        row = db.execute(select(application).where(application.c.id == application_id)).first()
+        row = db.execute(select(APPLICATION).where(APPLICATION.c.id == application_id)).first()
     if row is None:
         raise HTTPException(404)
     return {key: value for key, value in row._mapping.items()}
@@ -81,18 +74,18 @@ def bare_insert() -> dict[str, int]:
 def bare_list(limit: int = 50) -> Response:
     """A page of applications with their children as stored: no view, no scope, no sign-in."""
     with engine.connect() as db:
-        rows = db.execute(select(application).order_by(application.c.id.desc()).limit(limit))
+        rows = db.execute(select(APPLICATION).order_by(APPLICATION.c.id.desc()).limit(limit))
         items = {
             row.id: {**row._mapping, "visits": [], "documents": [], "clocks": []} for row in rows
         }
         ids = list(items)
-        for child, key in ((visit, "visits"), (document, "documents")):
+        for child, key in ((VISITS, "visits"), (DOCUMENTS, "documents")):
             for row in db.execute(select(child).where(child.c.application_id.in_(ids))):
                 items[row.application_id][key].append(dict(row._mapping))
-        paused = [c.label("pause_" + c.name) for c in pause.c if c.name != "clock_id"]
-        clocks = select(clock, *paused)
-        clocks = clocks.outerjoin(pause, pause.c.clock_id == clock.c.id)
-        for row in db.execute(clocks.where(clock.c.application_id.in_(ids))):
+        paused = [c.label("pause_" + c.name) for c in PAUSES.c if c.name != "clock_id"]
+        clocks = select(CLOCKS, *paused)
+        clocks = clocks.outerjoin(PAUSES, PAUSES.c.clock_id == CLOCKS.c.id)
+        for row in db.execute(clocks.where(CLOCKS.c.application_id.in_(ids))):
             items[row.application_id]["clocks"].append(dict(row._mapping))
     return Response(to_json({"items": list(items.values())}), media_type="application/json")
 
@@ -140,12 +133,12 @@ EVENT_ROW |= {"stage_after": "acceptance", "details": {"channel": "hall"}}
 EVENT_ROW |= {"prev_hash": "0" * 64, "hash": "1" * 64}
 upsert = postgres_insert if engine.dialect.name == "postgresql" else sqlite_insert
 NEXT_SERIAL = (
-    upsert(counter)
+    upsert(COUNTERS)
     .values(company="bare", year=2026, last_serial=1)
     .on_conflict_do_update(
-        index_elements=["company", "year"], set_={"last_serial": counter.c.last_serial + 1}
+        index_elements=["company", "year"], set_={"last_serial": COUNTERS.c.last_serial + 1}
     )
-    .returning(counter.c.last_serial)
+    .returning(COUNTERS.c.last_serial)
 )
 # On SQLite one writer at a time, as the product queues its units of work (store/uow.py).
 writers = threading.Lock() if engine.dialect.name == "sqlite" else contextlib.nullcontext()
@@ -157,16 +150,16 @@ def bare_registration() -> dict[str, int]:
         serial = db.execute(NEXT_SERIAL).scalar_one()
         number = f"BARE-2026-{serial:06d}"
         row = {**APPLICATION_ROW, "number": number, "serial": serial}
-        new_id = db.execute(insert(application).values(row)).inserted_primary_key[0]
+        new_id = db.execute(insert(APPLICATION).values(row)).inserted_primary_key[0]
         db.execute(
-            insert(visit).values(
+            insert(VISITS).values(
                 application_id=new_id, stage="acceptance", position=0, entered_at=AT
             )
         )
-        db.execute(insert(clock), [{**c, "application_id": new_id} for c in CLOCK_ROWS])
-        db.execute(insert(event).values(application_id=new_id, **EVENT_ROW))
+        db.execute(insert(CLOCKS), [{**c, "application_id": new_id} for c in CLOCK_ROWS])
+        db.execute(insert(EVENTS).values(application_id=new_id, **EVENT_ROW))
         db.execute(
-            insert(approval)
+            insert(APPROVALS)
             .values(application_id=new_id, mode="none", departments=[], state="chosen", attempts=0)
             .values(chosen_at=AT)
         )
