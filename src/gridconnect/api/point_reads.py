@@ -46,7 +46,9 @@ async def point_read(engine: Engine, read: Callable[P, R], *args: P.args, **kwar
         return read(*args, **kwargs)
     context = contextvars.copy_context()  # what anyio's hand-off carries too (log context)
     call = functools.partial(context.run, read, *args, **kwargs)
-    return await asyncio.get_running_loop().run_in_executor(_threads(), call)
+    return await asyncio.get_running_loop().run_in_executor(
+        _executor("point-read", POINT_READ_THREADS), call
+    )
 
 
 async def on_page_thread(read: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
@@ -61,30 +63,20 @@ async def on_page_thread(read: Callable[P, R], *args: P.args, **kwargs: P.kwargs
     """
     context = contextvars.copy_context()
     call = functools.partial(context.run, read, *args, **kwargs)
-    return await asyncio.get_running_loop().run_in_executor(_page_thread(), call)
+    return await asyncio.get_running_loop().run_in_executor(_executor("page-read", 1), call)
 
 
-_page_executor: ThreadPoolExecutor | None = None
-
-
-def _page_thread() -> ThreadPoolExecutor:
-    global _page_executor
-    if _page_executor is None:
-        with _executor_lock:
-            if _page_executor is None:
-                _page_executor = ThreadPoolExecutor(1, "page-read")
-    return _page_executor
-
-
-_executor: ThreadPoolExecutor | None = None
-_executor_lock = threading.Lock()
 POINT_READ_THREADS = POSTGRES_POOL_SIZE
+_executors: dict[str, ThreadPoolExecutor] = {}
+_executors_lock = threading.Lock()
 
 
-def _threads() -> ThreadPoolExecutor:
-    global _executor
-    if _executor is None:
-        with _executor_lock:
-            if _executor is None:
-                _executor = ThreadPoolExecutor(POINT_READ_THREADS, "point-read")
-    return _executor
+def _executor(name: str, threads: int) -> ThreadPoolExecutor:
+    """The executor `name` of this process, made with `threads` threads on first use."""
+    found = _executors.get(name)
+    if found is None:
+        with _executors_lock:
+            found = _executors.get(name)
+            if found is None:
+                found = _executors[name] = ThreadPoolExecutor(threads, name)
+    return found
